@@ -1,0 +1,377 @@
+"""The `arnews` command line: parse options, run the pipeline, pick a renderer, map errors to exit codes.
+
+Exit codes: 0 all inputs processed, 1 some inputs failed, 2 usage error, 130 interrupted.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from . import __version__
+from .normalize import STEPS, UnknownStepError, parse_steps
+from .pipeline import BackendUnavailable, Settings
+from .sources import DEFAULT_GLOB, DEFAULT_MAX_BYTES, iter_sources
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+
+EXIT_CODES_HELP = """\b
+Exit codes: 0 all inputs processed, 1 some inputs failed (each named
+on stderr), 2 usage error, 130 interrupted."""
+
+
+def _input_options(fn: Callable) -> Callable:
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, path_type=str)),
+        click.option("--glob", default=DEFAULT_GLOB, show_default=True, metavar="PATTERN",
+                     help="Which files to read inside folders (folders are walked recursively)."),
+        click.option("--encoding", metavar="NAME",
+                     help="Decode inputs with this encoding instead of detecting it (e.g. cp1256)."),
+        click.option("--max-bytes", type=click.IntRange(min=0), default=DEFAULT_MAX_BYTES, show_default=True,
+                     help="Refuse inputs larger than this many bytes (0: no limit)."),
+        click.option("--normalize", "steps", metavar="STEPS", default="default",
+                     help=f"Normalisation steps, comma-separated, or default/all/none. Steps: {', '.join(STEPS)}."),
+        click.option("--skip", "skip_steps", multiple=True, metavar="STEP",
+                     help="Leave out one normalisation step (repeatable), e.g. --skip teh_marbuta."),
+        click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv: debug with tracebacks)."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress or notes on stderr (errors still shown)."),
+    ]
+    for opt in reversed(options):
+        fn = opt(fn)
+    return fn
+
+
+def _output_options(formats: tuple[str, ...] = FORMATS) -> Callable[[Callable], Callable]:
+    def deco(fn: Callable) -> Callable:
+        options = [
+            click.option("-f", "--format", "fmt", type=click.Choice(formats), default="table", show_default=True,
+                         help="Output format: a table for people, or data for programs."),
+            click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
+                         help="Write to FILE (atomically) instead of standard output."),
+            click.option("--bidi", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
+                         help="Reorder Arabic for terminals that show it in logical order (tmux, xterm, VS Code)."),
+        ]
+        for opt in reversed(options):
+            fn = opt(fn)
+        return fn
+
+    return deco
+
+
+def _backend_options(fn: Callable) -> Callable:
+    options = [
+        click.option("--morphology", type=click.Choice(["auto", "builtin", "camel"]), default="auto",
+                     show_default=True,
+                     help="Morphology backend: the official CAMeL DB when installed (auto), or force one."),
+        click.option("--ner", type=click.Choice(["auto", "crf", "bert"]), default="auto", show_default=True,
+                     help="Entity recogniser: embedded CRF, or CAMeL's BERT model when installed."),
+    ]
+    for opt in reversed(options):
+        fn = opt(fn)
+    return fn
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING
+    if quiet:
+        level = logging.ERROR
+    elif verbose >= 2:
+        level = logging.DEBUG
+    elif verbose == 1:
+        level = logging.INFO
+    logging.basicConfig(level=level, format="arnews: %(levelname)s: %(message)s", stream=sys.stderr, force=True)
+
+
+def _error_line(name: str, message: str) -> None:
+    click.echo(f"arnews: error: {name}: {message}", err=True)
+
+
+def _build_settings(ctx: click.Context, steps: str, skip_steps: tuple[str, ...], **kw: Any) -> Settings:
+    try:
+        parsed = parse_steps(steps, skip_steps)
+    except UnknownStepError as e:
+        raise click.BadParameter(str(e), ctx=ctx, param_hint="'--normalize' / '--skip'") from None
+    return Settings(steps=parsed, **{k: v for k, v in kw.items() if v is not None})
+
+
+def _resolve_paths(ctx: click.Context, paths: tuple[str, ...], output: str | None) -> tuple[str, ...]:
+    if not paths:
+        if sys.stdin is None or sys.stdin.closed:
+            raise click.UsageError("no input: give files or folders, or pipe text into standard input", ctx=ctx)
+        if sys.stdin.isatty():
+            raise click.UsageError(
+                "no input: give files or folders, or pipe text in (e.g. `cat article.txt | arnews analyze -`)",
+                ctx=ctx)
+        paths = ("-",)
+    if output:
+        out = Path(output)
+        if not out.parent.exists() if str(out.parent) else False:
+            raise click.UsageError(f"cannot write {output}: folder {out.parent} does not exist", ctx=ctx)
+        for p in paths:
+            if p != "-" and Path(p).exists() and out.exists() and out.resolve() == Path(p).resolve():
+                raise click.UsageError(f"output file {output} is also an input; choose another -o FILE", ctx=ctx)
+    return paths
+
+
+def _run(ctx: click.Context, *, view: str, paths: tuple[str, ...], settings: Settings, fmt: str, output: str | None,
+         bidi: str, glob: str, encoding: str | None, max_bytes: int, quiet: bool, jobs: int = 1,
+         summary: bool = True, per_document: bool = True) -> None:
+    from .batch import run_documents
+    from .render.sink import Sink
+
+    paths = _resolve_paths(ctx, paths, output)
+    if encoding:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise click.BadParameter(f"unknown encoding {encoding!r} (try utf-8, cp1256, iso8859-6, utf-16)",
+                                     ctx=ctx, param_hint="'--encoding'") from None
+    items = iter_sources(paths, glob=glob, encoding=encoding, max_bytes=max_bytes)
+    failed = 0
+    interrupted = False
+    with Sink(view=view, fmt=fmt, output=output, bidi=bidi, top=settings.top,
+              summary=summary, per_document=per_document) as sink:
+        try:
+            for doc in run_documents(items, settings, jobs=jobs):
+                if not doc.ok:
+                    failed += 1
+                    _error_line(doc.source.name, doc.error or "failed")
+                sink.add(doc)
+        except KeyboardInterrupt:
+            interrupted = True
+            sink.interrupted()
+        except BackendUnavailable as e:
+            raise click.ClickException(str(e)) from None
+    if interrupted:
+        click.echo("arnews: interrupted; documents finished so far were written", err=True)
+        ctx.exit(EXIT_INTERRUPTED)
+    if sink.documents == 0 and not quiet:
+        click.echo("arnews: note: no input files matched (check the path and --glob)", err=True)
+    ctx.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+class ArnewsGroup(click.Group):
+    """Turns stray exceptions into one-line errors instead of tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+        except KeyboardInterrupt:
+            click.echo("arnews: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except OSError as e:
+            raise click.ClickException(f"{e.filename or ''}: {e.strerror or e}".lstrip(": ")) from None
+
+
+def _quiet_broken_pipe() -> None:
+    # The reader went away (e.g. `| head`): stop quietly, and stop Python from complaining at exit.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.exit(EXIT_OK)
+
+
+@click.group(cls=ArnewsGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="arnews")
+def main() -> None:
+    """Analyse Arabic news text: normalise, tokenise, lemmatise, find entities and keywords.
+
+    \b
+    Examples:
+      arnews analyze article.txt
+      cat article.txt | arnews analyze -
+      arnews analyze corpus/ --format jsonl -o results.jsonl
+      arnews lemmatize article.txt --format tsv
+      arnews data status
+    """
+
+
+def _command(name: str, view: str, stages: tuple[str, ...], help_text: str, *, backends: bool = True,
+             batch: bool = False) -> None:
+    """Define one document command; they differ only in view, stages and options."""
+
+    def body(ctx: click.Context, paths, glob, encoding, max_bytes, steps, skip_steps, verbose, quiet, fmt, output,
+             bidi, top=10, morphology=None, ner=None, verbs=False, names=False, jobs=1, summary_mode=None):
+        _setup_logging(verbose, quiet)
+        settings = _build_settings(ctx, steps, skip_steps, top=top, morphology=morphology, ner=ner,
+                                   keyword_verbs=verbs, keyword_names=names).with_stages(*stages)
+        _run(ctx, view=view, paths=paths, settings=settings, fmt=fmt, output=output, bidi=bidi, glob=glob,
+             encoding=encoding, max_bytes=max_bytes, quiet=quiet, jobs=jobs,
+             summary=summary_mode != "per-document", per_document=summary_mode != "summary-only")
+
+    fn = click.pass_context(body)
+    fn.__doc__ = help_text
+    fn = _input_options(_output_options()(fn))
+    if backends:
+        fn = _backend_options(fn)
+    if view in ("analyze", "keywords", "entities"):
+        fn = click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+                          help="Rows per table (entities, keywords, words).")(fn)
+    if view in ("analyze", "keywords"):
+        fn = click.option("--verbs/--no-verbs", "verbs", default=False, show_default=True,
+                          help="Let verbs be keywords.")(fn)
+        fn = click.option("--names/--no-names", "names", default=False, show_default=True,
+                          help="Let names of people and places compete as keywords.")(fn)
+    if batch:
+        fn = click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+                          show_default="number of cores", help="Worker processes for folders and many files.")(fn)
+        fn = click.option("--per-document", "summary_mode", flag_value="per-document",
+                          help="Only the per-document output, no corpus summary.")(fn)
+        fn = click.option("--summary-only", "summary_mode", flag_value="summary-only",
+                          help="Only the corpus summary.")(fn)
+    main.command(name, epilog=EXIT_CODES_HELP)(fn)
+
+
+_command("analyze", "analyze", ("tokens", "lemmas", "entities", "keywords"), """Summarise articles: entities, keywords and counts.
+
+PATHS are files or folders (read recursively, see --glob); `-` or no
+PATHS with piped input reads standard input. Several inputs (or a
+folder) also give a corpus summary across all documents.
+
+\b
+Examples:
+  arnews analyze seeds/novosti-biden-north-korean-troops-kursk.txt
+  cat article.txt | arnews analyze -
+  arnews analyze corpus/ --jobs 2 --format jsonl -o out.jsonl
+  arnews analyze article.txt --format json | jq '.documents[0].entities'
+""", batch=True)
+
+_command("tokenize", "tokens", ("tokens",), """Print tokens with their character offsets.
+
+\b
+Examples:
+  arnews tokenize article.txt
+  arnews tokenize article.txt --format tsv
+""", backends=False)
+
+_command("lemmatize", "lemmas", ("tokens", "lemmas"), """Print each token's lemma, part of speech and English gloss.
+
+\b
+Examples:
+  arnews lemmatize article.txt
+  arnews lemmatize article.txt --format tsv --morphology builtin
+""")
+
+_command("entities", "entities", ("tokens", "lemmas", "entities"), """List people, places and organisations, grouped and counted.
+
+\b
+Examples:
+  arnews entities article.txt
+  arnews entities corpus/ --format csv -o entities.csv
+""")
+
+_command("keywords", "keywords", ("tokens", "lemmas", "keywords"), """List keywords and keyphrases (on lemmas) with English glosses.
+
+\b
+Examples:
+  arnews keywords article.txt --top 20
+  arnews keywords article.txt --format json
+""")
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@_input_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
+              help="Write to FILE (atomically) instead of standard output.")
+@click.pass_context
+def normalize(ctx: click.Context, paths, glob, encoding, max_bytes, steps, skip_steps, verbose, quiet, output):
+    """Print the normalised text of each input (line structure kept).
+
+    \b
+    Examples:
+      arnews normalize article.txt
+      arnews normalize article.txt --normalize diacritics,tatweel
+      arnews normalize article.txt --skip teh_marbuta
+    """
+    from .normalize import normalize_text
+    from .render.sink import atomic_output
+
+    _setup_logging(verbose, quiet)
+    settings = _build_settings(ctx, steps, skip_steps)
+    paths = _resolve_paths(ctx, paths, output)
+    failed = 0
+    with atomic_output(output) as out:
+        for item in iter_sources(paths, glob=glob, encoding=encoding, max_bytes=max_bytes):
+            if hasattr(item, "message"):
+                failed += 1
+                _error_line(item.name, item.message)
+                continue
+            out.write(normalize_text(item.text, settings.steps))
+            if not item.text.endswith("\n"):
+                out.write("\n")
+    ctx.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+@main.group()
+def data() -> None:
+    """Show and build the language data arnews uses (morphology DB, NER model).
+
+    \b
+    Examples:
+      arnews data status
+      arnews data build
+    """
+
+
+@data.command("status")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def data_status(fmt: str) -> None:
+    """Which backends are installed or built, where, and their versions.
+
+    \b
+    Example:
+      arnews data status --format json
+    """
+    from .datastatus import collect_status, print_status
+
+    rows = collect_status()
+    if fmt == "json":
+        from .render.records import dumps
+
+        click.echo(dumps(rows, indent=2))
+    else:
+        print_status(rows)
+
+
+@data.command("build")
+@click.option("--force", is_flag=True, help="Rebuild even when an up-to-date build exists.")
+def data_build(force: bool) -> None:
+    """Build the built-in morphology DB now (otherwise it is built on first use).
+
+    \b
+    Example:
+      arnews data build --force
+    """
+    import time
+
+    from .morphology import build_builtin
+
+    t0 = time.perf_counter()
+    path = build_builtin(force=force)
+    click.echo(f"built-in morphology DB ready at {path} ({time.perf_counter() - t0:.1f} s)")
+
+
+def run() -> None:
+    """Entry point that keeps a broken pipe from printing a traceback at interpreter exit."""
+    try:
+        main()
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,120 @@
+"""Arabic script normalisation as named, individually switchable steps.
+
+Normalised forms are used for matching and counting only; the original text is
+kept on the Document and every token points back into it by offsets. The steps
+are applied per token (see tokenize.py), so a step that changes the length of a
+string (presentation-form ligatures, removed diacritics) never shifts offsets.
+"""
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+# Each step: name -> (description, character mapping). "unicode" is special (NFKC).
+_DIACRITICS = "".join(chr(c) for c in range(0x064B, 0x0660)) + "\u0670" + "".join(
+    chr(c) for c in range(0x06D6, 0x06EE) if c not in (0x06E5, 0x06E6)
+)
+
+STEPS: dict[str, tuple[str, dict[str, str | None]]] = {
+    "unicode": ("NFKC: presentation forms and ligatures to base letters", {}),
+    "letters": (
+        "Persian/Urdu letter variants to Arabic (ک→ك, ی→ي, ھ→ه)",
+        {"\u06a9": "\u0643", "\u06cc": "\u064a", "\u06be": "\u0647", "\u06c1": "\u0647", "\u06d2": "\u064a"},
+    ),
+    "tatweel": ("remove tatweel (kashida) ـ", {"\u0640": None}),
+    "diacritics": ("remove harakat, shadda, sukun, dagger alef and Quranic marks", dict.fromkeys(_DIACRITICS)),
+    "alef": ("alef with hamza/madda/wasla to bare alef (أ إ آ ٱ → ا)", {c: "\u0627" for c in "\u0623\u0625\u0622\u0671\u0672\u0673"}),
+    "hamza": ("hamza seats to bare hamza (ؤ ئ → ء); off by default", {"\u0624": "\u0621", "\u0626": "\u0621"}),
+    "alef_maqsura": ("alef maqsura to yeh (ى → ي)", {"\u0649": "\u064a"}),
+    "teh_marbuta": ("teh marbuta to heh (ة → ه)", {"\u0629": "\u0647"}),
+    "digits": (
+        "Arabic-Indic and Persian digits to ASCII",
+        {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)}},
+    ),
+    "punctuation": (
+        "Arabic and typographic punctuation to ASCII (، ؛ ؟ « » “ ” ‘ ’ – —)",
+        {
+            "\u060c": ",", "\u061b": ";", "\u061f": "?", "\u066a": "%", "\u066b": ".", "\u066c": ",",
+            "\u00ab": '"', "\u00bb": '"', "\u201c": '"', "\u201d": '"', "\u201e": '"',
+            "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2013": "-", "\u2014": "-", "\u2026": "...",
+        },
+    ),
+}
+
+DEFAULT_STEPS: tuple[str, ...] = tuple(s for s in STEPS if s != "hamza")
+
+
+class UnknownStepError(ValueError):
+    pass
+
+
+def parse_steps(spec: str | None, skip: tuple[str, ...] | list[str] = ()) -> tuple[str, ...]:
+    """Turn "default", "all", "none" or a comma list, minus `skip`, into an ordered step tuple."""
+    if spec is None or spec.strip() in ("", "default"):
+        chosen = list(DEFAULT_STEPS)
+    elif spec.strip() == "all":
+        chosen = list(STEPS)
+    elif spec.strip() == "none":
+        chosen = []
+    else:
+        chosen = [s.strip() for s in spec.split(",") if s.strip()]
+    unknown = [s for s in [*chosen, *skip] if s not in STEPS]
+    if unknown:
+        raise UnknownStepError(
+            f"unknown normalisation step {unknown[0]!r}; choose from: {', '.join(STEPS)}"
+        )
+    # Keep the canonical order whatever order the user typed.
+    return tuple(s for s in STEPS if s in chosen and s not in skip)
+
+
+@lru_cache(maxsize=64)
+def _table(steps: tuple[str, ...]) -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for name in steps:
+        for src, dst in STEPS[name][1].items():
+            table[ord(src)] = dst
+    return table
+
+
+class Normalizer:
+    """Applies a fixed set of steps; cached per distinct string because news repeats words."""
+
+    def __init__(self, steps: tuple[str, ...] = DEFAULT_STEPS):
+        self.steps = steps
+        self._nfkc = "unicode" in steps
+        self._table = _table(steps)
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        cached = self._cache.get(text)
+        if cached is not None:
+            return cached
+        out = text
+        if self._nfkc and not out.isascii():
+            out = unicodedata.normalize("NFKC", out)
+        out = out.translate(self._table)
+        if len(self._cache) < 200_000:
+            self._cache[text] = out
+        return out
+
+
+def normalize_text(text: str, steps: tuple[str, ...] = DEFAULT_STEPS) -> str:
+    """Normalise a whole text (for `arnews normalize`); line structure is kept."""
+    return Normalizer(steps)(text)
+
+
+# The fixed normalisation used to compare lemmas and names (benchmarks use the same).
+_MATCH_TABLE = _table(("tatweel", "diacritics", "alef", "alef_maqsura", "teh_marbuta"))
+
+
+def match_key(text: str) -> str:
+    """A lenient key for matching variants of the same word (no diacritics, merged alef/yeh/teh)."""
+    return text.translate(_MATCH_TABLE)
+
+
+_DEDIAC_TABLE = _table(("tatweel", "diacritics"))
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove diacritics and tatweel only."""
+    return text.translate(_DEDIAC_TABLE)

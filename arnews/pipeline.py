@@ -1,0 +1,154 @@
+"""The pipeline: named stages that fill one Document per Source.
+
+Stages are plain functions ``(doc, pipeline) -> None``. Heavy backends (the
+morphology DB, the NER model) are created on first use and kept for the life of
+the Pipeline, so a batch pays for them once per process.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from .document import Document, Source, Stats
+from .normalize import DEFAULT_STEPS, Normalizer
+from .tokenize import arabic_share, tokenize
+
+log = logging.getLogger(__name__)
+
+# Stage order; each command asks for the stages it needs.
+STAGES = ("tokens", "lemmas", "entities", "keywords")
+NEEDS = {"tokens": (), "lemmas": ("tokens",), "entities": ("tokens", "lemmas"), "keywords": ("tokens", "lemmas")}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that changes what the pipeline computes; built once from CLI options."""
+
+    steps: tuple[str, ...] = DEFAULT_STEPS
+    stages: tuple[str, ...] = STAGES
+    morphology: str = "auto"  # auto | builtin | camel
+    ner: str = "auto"  # auto | crf | bert
+    top: int = 10
+    keyword_verbs: bool = False
+    keyword_names: bool = False
+
+    def with_stages(self, *wanted: str) -> "Settings":
+        """These stages plus the ones they depend on, in pipeline order."""
+        need = set(wanted)
+        for s in wanted:
+            need.update(NEEDS[s])
+        return replace(self, stages=tuple(s for s in STAGES if s in need))
+
+
+class Pipeline:
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings()
+        self.normalizer = Normalizer(self.settings.steps)
+        self._morphology = None
+        self._ner = None
+        self._stopwords: frozenset[str] | None = None
+        self.stage_funcs: dict[str, Callable[[Document, "Pipeline"], None]] = {
+            "tokens": stage_tokens,
+            "lemmas": stage_lemmas,
+            "entities": stage_entities,
+            "keywords": stage_keywords,
+        }
+
+    # Backends are loaded lazily, once.
+    @property
+    def morphology(self):
+        if self._morphology is None:
+            from .morphology import get_backend
+
+            self._morphology = get_backend(self.settings.morphology)
+        return self._morphology
+
+    @property
+    def ner(self):
+        if self._ner is None:
+            from .entities import get_backend
+
+            self._ner = get_backend(self.settings.ner)
+        return self._ner
+
+    @property
+    def stopwords(self) -> frozenset[str]:
+        if self._stopwords is None:
+            from .stopwords import stopwords
+
+            self._stopwords = stopwords(self.settings.steps)
+        return self._stopwords
+
+    def run(self, source: Source) -> Document:
+        """Run every configured stage on one source. Backend set-up errors propagate
+        (they concern every document); any other failure is recorded on the Document."""
+        doc = Document(source=source)
+        for name in self.settings.stages:
+            try:
+                self.stage_funcs[name](doc, self)
+            except BackendUnavailable:
+                raise
+            except Exception as exc:  # one bad document must not stop a batch
+                log.debug("stage %s failed on %s", name, source.name, exc_info=True)
+                doc.error = f"{name} stage failed: {type(exc).__name__}: {exc}"
+                break
+        return doc
+
+    def run_text(self, text: str, name: str = "<text>") -> Document:
+        return self.run(Source(name=name, text=text, encoding="utf-8"))
+
+
+class BackendUnavailable(Exception):
+    """A requested backend cannot be loaded (missing data); the message says what to do."""
+
+
+def stage_tokens(doc: Document, pipe: Pipeline) -> None:
+    doc.tokens, doc.sentences = tokenize(doc.text, pipe.normalizer)
+    words = [t for t in doc.tokens if t.is_word]
+    doc.stats = Stats(
+        characters=len(doc.text),
+        words=len(words),
+        arabic_words=sum(1 for t in words if t.kind == "arabic"),
+        sentences=len(doc.sentences),
+        arabic_share=round(arabic_share(doc.text), 4),
+    )
+    stop = pipe.stopwords
+    counts = Counter(t.norm for t in words if len(t.norm) > 1 and t.norm not in stop)
+    doc.top_words = counts.most_common(pipe.settings.top)
+
+
+def _load(getter: Callable[[], object]):
+    try:
+        return getter()
+    except Exception as exc:
+        if type(exc).__name__ == "MissingDataError":
+            raise BackendUnavailable(str(exc)) from exc
+        raise
+
+
+def stage_lemmas(doc: Document, pipe: Pipeline) -> None:
+    from .morphology import lemmatize_document
+
+    lemmatize_document(doc, _load(lambda: pipe.morphology))
+
+
+def stage_entities(doc: Document, pipe: Pipeline) -> None:
+    from .entities import extract_entities
+
+    extract_entities(doc, _load(lambda: pipe.ner))
+
+
+def stage_keywords(doc: Document, pipe: Pipeline) -> None:
+    from .keywords import extract_keywords
+
+    extract_keywords(doc, pipe)
+
+
+def analyze_text(text: str, settings: Settings | None = None, name: str = "<text>") -> Document:
+    """Analyse one text with a fresh pipeline (convenient from Python; reuse a Pipeline for many)."""
+    return Pipeline(settings).run_text(text, name)
+
+
+__all__ = ["Settings", "Pipeline", "BackendUnavailable", "analyze_text", "STAGES", "field"]

@@ -1,0 +1,1 @@
+"""Renderers: rich tables for people; JSON, JSONL, CSV and TSV for programs."""

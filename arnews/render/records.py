@@ -1,0 +1,135 @@
+"""Documents as plain data: dicts for JSON/JSONL and flat rows for CSV/TSV.
+
+Text is kept exactly as in the input here (no escaping): programs get the data,
+only the terminal table neutralises control characters.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Iterable
+
+from ..document import SCHEMA_VERSION, Document, EntityGroup, Keyword, Token
+
+VIEWS = ("analyze", "tokens", "lemmas", "entities", "keywords")
+
+
+def _token(t: Token, with_morph: bool) -> dict[str, Any]:
+    d: dict[str, Any] = {"text": t.text, "start": t.start, "end": t.end, "norm": t.norm, "kind": t.kind, "sentence": t.sentence}
+    if with_morph and t.lemma is not None:
+        d.update(
+            lemma=t.lemma, lemma_diac=t.lemma_diac, pos=t.pos, gloss=t.gloss,
+            proclitics=t.proclitics, stem=t.stem, enclitics=t.enclitics, analysis_source=t.analysis_source,
+        )
+    return d
+
+
+def _group(g: EntityGroup) -> dict[str, Any]:
+    return {
+        "entity": g.canonical, "label": g.label, "count": g.count, "first_start": g.first_start,
+        "variants": g.variants, "context": g.context,
+        "mentions": [{"text": m.text, "start": m.start, "end": m.end, "canonical": m.canonical} for m in g.mentions],
+    }
+
+
+def _keyword(k: Keyword, rank: int) -> dict[str, Any]:
+    return {
+        "rank": rank, "keyword": k.lemma, "kind": k.kind, "surface": k.surface, "gloss": k.gloss,
+        "count": k.count, "score": round(k.score, 4), "surfaces": k.surfaces,
+        "offsets": [list(o) for o in k.offsets],
+    }
+
+
+def document_dict(doc: Document, view: str = "analyze", top: int | None = None) -> dict[str, Any]:
+    """One document as JSON-ready data. Always carries the original text so offsets can be checked."""
+    d: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "source": {"name": doc.source.name, "encoding": doc.source.encoding, "bytes": doc.source.size_bytes},
+        "ok": doc.ok,
+        "error": doc.error,
+    }
+    if not doc.ok and not doc.tokens:
+        return d
+    d["backends"] = doc.backends
+    d["stats"] = {
+        "characters": doc.stats.characters, "words": doc.stats.words, "arabic_words": doc.stats.arabic_words,
+        "sentences": doc.stats.sentences, "arabic_share": doc.stats.arabic_share,
+    }
+    d["warnings"] = doc.warnings
+    d["text"] = doc.text
+    if view in ("analyze", "tokens", "lemmas"):
+        d["tokens"] = [_token(t, view != "tokens") for t in doc.tokens]
+        d["sentences"] = [{"start": s.start, "end": s.end, "tokens": [s.token_start, s.token_end]} for s in doc.sentences]
+    if view == "analyze":
+        d["top_words"] = [{"word": w, "count": c} for w, c in doc.top_words]
+    if view in ("analyze", "entities"):
+        groups = doc.entity_groups if top is None or view == "entities" else doc.entity_groups[:top]
+        d["entities"] = [_group(g) for g in groups]
+    if view in ("analyze", "keywords"):
+        d["keywords"] = [_keyword(k, i) for i, k in enumerate(doc.keywords, 1)]
+    return d
+
+
+# Flat rows for CSV/TSV: one fixed set of columns per view, so a pipeline can rely on it.
+COLUMNS = {
+    "tokens": ["document", "index", "token", "start", "end", "norm", "kind", "sentence"],
+    "lemmas": ["document", "index", "token", "start", "end", "lemma", "lemma_diac", "pos", "gloss",
+               "proclitics", "stem", "enclitics", "analysis_source"],
+    "entities": ["document", "entity", "label", "count", "first_start", "variants", "mentions"],
+    "keywords": ["document", "rank", "keyword", "kind", "surface", "gloss", "count", "score"],
+    "analyze": ["document", "section", "rank", "text", "label", "count", "score", "gloss", "start", "end"],
+}
+
+
+def document_rows(doc: Document, view: str, top: int | None = None) -> Iterable[dict[str, Any]]:
+    name = doc.source.name
+    if view in ("tokens", "lemmas"):
+        for i, t in enumerate(doc.tokens):
+            row = {"document": name, "index": i, "token": t.text, "start": t.start, "end": t.end}
+            if view == "tokens":
+                row.update(norm=t.norm, kind=t.kind, sentence=t.sentence)
+            else:
+                row.update(lemma=t.lemma, lemma_diac=t.lemma_diac, pos=t.pos, gloss=t.gloss,
+                           proclitics="+".join(t.proclitics), stem=t.stem, enclitics="+".join(t.enclitics),
+                           analysis_source=t.analysis_source)
+            yield row
+    elif view == "entities":
+        for g in doc.entity_groups:
+            yield {"document": name, "entity": g.canonical, "label": g.label, "count": g.count,
+                   "first_start": g.first_start, "variants": "|".join(g.variants),
+                   "mentions": " ".join(f"{m.start}:{m.end}" for m in g.mentions)}
+    elif view == "keywords":
+        for i, k in enumerate(doc.keywords, 1):
+            yield {"document": name, "rank": i, "keyword": k.lemma, "kind": k.kind, "surface": k.surface,
+                   "gloss": k.gloss, "count": k.count, "score": round(k.score, 4)}
+    else:  # analyze: one row per summary item
+        for i, (w, c) in enumerate(doc.top_words, 1):
+            yield {"document": name, "section": "word", "rank": i, "text": w, "count": c}
+        for i, g in enumerate(doc.entity_groups[:top] if top else doc.entity_groups, 1):
+            yield {"document": name, "section": "entity", "rank": i, "text": g.canonical, "label": g.label,
+                   "count": g.count, "start": g.mentions[0].start if g.mentions else g.first_start,
+                   "end": g.mentions[0].end if g.mentions else None}
+        for i, k in enumerate(doc.keywords, 1):
+            yield {"document": name, "section": "keyword", "rank": i, "text": k.lemma, "label": k.kind,
+                   "count": k.count, "score": round(k.score, 4), "gloss": k.gloss,
+                   "start": k.offsets[0][0] if k.offsets else None, "end": k.offsets[0][1] if k.offsets else None}
+
+
+class RowWriter:
+    """Streams CSV or TSV rows to a text stream, header first."""
+
+    def __init__(self, stream: io.TextIOBase, view: str, fmt: str):
+        self.columns = COLUMNS[view]
+        dialect = "excel-tab" if fmt == "tsv" else "excel"
+        self.writer = csv.DictWriter(stream, fieldnames=self.columns, dialect=dialect, extrasaction="ignore",
+                                     lineterminator="\n")
+        self.writer.writeheader()
+
+    def write(self, rows: Iterable[dict[str, Any]]) -> None:
+        for row in rows:
+            self.writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+
+
+def dumps(data: Any, indent: int | None = None) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=indent)

@@ -1,0 +1,65 @@
+"""Making document text safe and readable in a terminal cell.
+
+Document text is data, never markup: cells are built as rich ``Text`` objects
+(which do not parse ``[bold]``-style markup), and characters that could change
+the terminal or the layout (C0/C1 controls such as ESC, bidi embedding and
+isolate controls) are shown as visible ``\\xNN`` / ``\\uNNNN`` escapes.
+
+Terminals differ on right-to-left text: some apply the Unicode bidi algorithm
+(Konsole, GNOME Terminal, macOS Terminal), many show characters in logical
+order (tmux, xterm, VS Code, Windows Terminal), which makes Arabic read
+backwards. rich does no bidi reordering itself, so with ``--bidi on`` each cell
+is put in visual order (python-bidi) before rich lays out the table; widths and
+column alignment are the same either way because reordering keeps the set of
+characters.
+"""
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+
+_BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI_CONTROLS + "\u2028\u2029]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    c = ord(m.group(0))
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+
+def neutralize(text: str) -> str:
+    """Controls and bidi overrides as visible escapes; tabs and newlines as spaces."""
+    text = text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    return _UNSAFE_RE.sub(_escape, text)
+
+
+def bidi_mode(choice: str) -> bool:
+    """Whether to reorder right-to-left text for display: on, off, or auto (terminal sniffing)."""
+    if choice == "on":
+        return True
+    if choice == "off":
+        return False
+    env = os.environ.get("ARNEWS_BIDI", "").lower()
+    if env in ("on", "off"):
+        return env == "on"
+    term = os.environ.get("TERM", "")
+    # Terminals known to show characters in logical order.
+    return bool(
+        os.environ.get("TMUX") or term.startswith(("screen", "tmux")) or os.environ.get("TERM_PROGRAM") == "vscode"
+        or os.environ.get("WT_SESSION")
+    )
+
+
+def has_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
+def for_display(text: str, reorder: bool) -> str:
+    """Neutralised text, in visual order when `reorder` and the text has right-to-left characters."""
+    safe = neutralize(text)
+    if reorder and has_rtl(safe):
+        from bidi import get_display
+
+        return get_display(safe)
+    return safe

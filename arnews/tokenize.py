@@ -1,0 +1,138 @@
+"""Word tokenisation and sentence splitting with offsets into the original text.
+
+The word rules are CAMeL Tools' ``simple_word_tokenize`` (camel-tools 1.6):
+split on whitespace, then split every punctuation or symbol character and every
+emoji sequence off as a token of its own. CAMeL's function returns bare strings;
+this one yields the same strings with their character offsets, which is what
+entity highlighting and the JSON output need. tests/test_tokenize.py checks that
+both produce the same tokens.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import regex
+
+from .document import Sentence, Token
+from .normalize import Normalizer
+
+# The same pattern camel_tools.tokenizers.word uses to find a symbol or an emoji sequence.
+_SYMBOL_RE = regex.compile(
+    r"(?:(?:\p{RI}\p{RI}|\p{Emoji}(?:\p{EMod}|\uFE0F\u20E3?|[\U000E0020-\U000E007E]+\U000E007F)?"
+    r"(?:\u200D(?:\p{RI}\p{RI}|\p{Emoji}(?:\p{EMod}|\uFE0F\u20E3?|[\U000E0020-\U000E007E]+\U000E007F)?))*)"
+    r"|(?:[0-9*#]\u20e3)|\p{S}|\p{P})"
+)
+_WORD_RE = re.compile(r"\S+")
+# A chunk with no punctuation, symbol or emoji can skip the per-character scan.
+_PLAIN_RE = regex.compile(r"[^\p{P}\p{S}\p{Emoji_Presentation}\p{Extended_Pictographic}\p{RI}\u20e3]+")
+_SENTENCE_END = frozenset(".!?؟…۔")
+_ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+
+
+def is_arabic_char(ch: str) -> bool:
+    o = ord(ch)
+    return any(lo <= o <= hi for lo, hi in _ARABIC_RANGES)
+
+
+def _is_symbol_token(s: str) -> bool:
+    # CAMeL splits a match off only when it is a known punctuation/symbol char or emoji;
+    # a lone digit followed by U+20E3 (keycap) or a multi-codepoint emoji is one.
+    if len(s) == 1:
+        return unicodedata.category(s)[0] in "PS"
+    return True
+
+
+def _split_chunk(chunk: str, offset: int, out: list[tuple[str, int, int]]) -> None:
+    if _PLAIN_RE.fullmatch(chunk):
+        out.append((chunk, offset, offset + len(chunk)))
+        return
+    n = len(chunk)
+    i = start = 0
+    while i < n:
+        m = _SYMBOL_RE.match(chunk, pos=i)
+        if m is not None and _is_symbol_token(m.group(0)):
+            if i != start:
+                out.append((chunk[start:i], offset + start, offset + i))
+            out.append((m.group(0), offset + i, offset + m.end()))
+            i = start = m.end()
+            continue
+        i += 1
+    if start < n:
+        out.append((chunk[start:], offset + start, offset + n))
+
+
+def word_spans(text: str) -> list[tuple[str, int, int]]:
+    """(token, start, end) triples following CAMeL's simple_word_tokenize rules."""
+    out: list[tuple[str, int, int]] = []
+    for m in _WORD_RE.finditer(text):
+        _split_chunk(m.group(0), m.start(), out)
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def token_kind(tok: str) -> str:
+    arabic = latin = digit = False
+    for ch in tok:
+        cat = unicodedata.category(ch)
+        if cat[0] == "L":
+            if is_arabic_char(ch):
+                arabic = True
+            else:
+                latin = True
+        elif cat == "Nd":
+            digit = True
+        elif cat[0] == "M" and is_arabic_char(ch):
+            arabic = True
+    if arabic:
+        return "arabic"
+    if latin:
+        return "latin"
+    if digit:
+        return "number"
+    if len(tok) >= 1 and unicodedata.category(tok[0])[0] == "P":
+        return "punct"
+    if len(tok) >= 1 and unicodedata.category(tok[0])[0] == "S":
+        return "symbol"
+    return "other"
+
+
+def tokenize(text: str, normalizer: Normalizer | None = None) -> tuple[list[Token], list[Sentence]]:
+    """Tokens with offsets, normalised forms and sentence numbers, plus the sentences.
+
+    A sentence ends after . ! ? ؟ … or at a line break (news paragraphs and titles
+    often have no final stop).
+    """
+    norm = normalizer or Normalizer()
+    tokens: list[Token] = []
+    sentences: list[Sentence] = []
+    sent_first = 0
+    prev_end = 0
+
+    def close(upto: int) -> None:
+        nonlocal sent_first
+        if upto > sent_first:
+            sentences.append(Sentence(tokens[sent_first].start, tokens[upto - 1].end, sent_first, upto))
+            sent_first = upto
+
+    for tok, start, end in word_spans(text):
+        if tokens and "\n" in text[prev_end:start]:
+            close(len(tokens))
+        tokens.append(Token(tok, start, end, norm(tok), token_kind(tok), len(sentences)))
+        prev_end = end
+        if tok in _SENTENCE_END or (tok and all(c in _SENTENCE_END for c in tok)):
+            close(len(tokens))
+    close(len(tokens))
+    return tokens, sentences
+
+
+def arabic_share(text: str) -> float:
+    """Share of letters in the text that are Arabic script (0..1)."""
+    letters = arabic = 0
+    for ch in text:
+        if ch.isalpha():
+            letters += 1
+            if is_arabic_char(ch):
+                arabic += 1
+    return arabic / letters if letters else 0.0
