@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from .document import Document, Source, Stats
@@ -151,4 +151,4 @@ def analyze_text(text: str, settings: Settings | None = None, name: str = "<text
     return Pipeline(settings).run_text(text, name)
 
 
-__all__ = ["Settings", "Pipeline", "BackendUnavailable", "analyze_text", "STAGES", "field"]
+__all__ = ["Settings", "Pipeline", "BackendUnavailable", "analyze_text", "STAGES"]
