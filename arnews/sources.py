@@ -93,13 +93,15 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     for magic, kind in _BINARY_MAGIC.items():
         if data.startswith(magic):
             raise InputError(f"looks like a binary file ({kind}), not text")
+    # BOM-less UTF-16 of Arabic or Latin text is often valid UTF-8 byte for byte (NULs and
+    # 0x06 are ASCII controls), so it has to be recognised before trying UTF-8.
+    utf16 = _decode_utf16_without_bom(data) if b"\x00" in data else None
+    if utf16 is not None:
+        return utf16
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as err:
         utf8_error = err
-    utf16 = _decode_utf16_without_bom(data)
-    if utf16 is not None:
-        return utf16
     if b"\x00" in data:
         raise InputError("looks like a binary file (contains NUL bytes and is not UTF-16), not text")
     from charset_normalizer import from_bytes
