@@ -21,6 +21,7 @@ class Source:
     encoding: str
     path: str | None = None
     size_bytes: int = 0
+    warnings: list[str] = field(default_factory=list)  # what the reader repaired or flags (empty, NULs, ...)
 
 
 @dataclass

@@ -84,7 +84,7 @@ class Pipeline:
     def run(self, source: Source) -> Document:
         """Run every configured stage on one source. Backend set-up errors propagate
         (they concern every document); any other failure is recorded on the Document."""
-        doc = Document(source=source)
+        doc = Document(source=source, warnings=list(source.warnings))
         for name in self.settings.stages:
             try:
                 self.stage_funcs[name](doc, self)

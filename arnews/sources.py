@@ -1,19 +1,41 @@
 """Reading inputs: files, folders (recursive), stdin; decoding with encoding detection.
 
 Nothing here raises for a bad input: each input yields either a Source or a
-SourceError, so one unreadable file never stops a batch.
+SourceError, so one unreadable file never stops a batch. What happens to each
+kind of broken input (all covered by tests/test_bad_input.py):
+
+* empty or whitespace-only input: read, with a warning (zero words is a result);
+* text with no Arabic script: read, with a warning;
+* a known binary format (PNG, ELF, PDF, ZIP, ...) or text that is mostly
+  control characters: refused as binary;
+* a few NUL bytes inside otherwise good text (broken exports): each NUL is read
+  as a space (so words on both sides stay apart and offsets stay true), with a
+  warning; many NULs mean a binary file;
+* UTF-8 with a few bad bytes (at most 1 for every 20 good non-ASCII characters),
+  or cut in the middle of a character at the end: the bad bytes become U+FFFD,
+  with a warning giving the count and the first byte offset and line; anything
+  else that is not UTF-8 goes to code-page detection (Windows-1256, ISO-8859-6,
+  ...) and is refused with a hint about ``--encoding`` when nothing fits;
+* an explicit ``--encoding`` is strict: bytes that are not valid in it are an error;
+* inputs over ``max_bytes`` (default 50 MB) are refused before they are read.
 """
 from __future__ import annotations
 
 import codecs
+import errno
 import fnmatch
+import logging
 import os
+import re
+import stat
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Collection, Iterable, Iterator
 
 from .document import Source
+
+log = logging.getLogger(__name__)
 
 DEFAULT_GLOB = "*.txt"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -31,13 +53,28 @@ _BINARY_MAGIC = {
     b"\x89PNG": "PNG image",
     b"\x7fELF": "ELF executable",
     b"%PDF": "PDF document",
-    b"PK\x03\x04": "ZIP archive",
+    b"PK\x03\x04": "ZIP archive (also .docx, .xlsx, .epub)",
     b"\x1f\x8b": "gzip archive",
     b"GIF8": "GIF image",
     b"\xff\xd8\xff": "JPEG image",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "MS Office document (.doc, .xls)",
+    b"SQLite format 3\x00": "SQLite database",
+    b"\xfd7zXZ\x00": "xz archive",
+    b"(\xb5/\xfd": "zstd archive",
+    b"7z\xbc\xaf'\x1c": "7-Zip archive",
+    b"Rar!\x1a\x07": "RAR archive",
+    b"\xca\xfe\xba\xbe": "Mach-O or Java class file",
+    b"\xcf\xfa\xed\xfe": "Mach-O executable",
+    b"\x00asm": "WebAssembly module",
 }
 # Candidates for text that is neither BOM-marked nor UTF-8: Arabic legacy code pages first.
 _LEGACY = ["cp1256", "iso8859_6", "cp720", "mac_arabic", "cp1252", "latin_1"]
+# Control characters that never occur in text (tab, newlines, form feed and ESC are left out:
+# ESC sequences are shown escaped by the table renderer and kept in data output).
+_BINARY_CONTROLS_RE = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+_BINARY_CONTROL_SHARE = 0.10  # above this share of control characters a "text" is binary
+_MAX_BAD_UTF8_RATIO = 1 / 20  # bad bytes per good non-ASCII character still read as UTF-8
+_ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
 
 
 @dataclass
@@ -51,6 +88,36 @@ class SourceError:
 
 class InputError(Exception):
     pass
+
+
+@dataclass
+class Decoded:
+    """Decoded text, the encoding used, and what the reader had to repair or wants to flag."""
+
+    text: str
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def display_name(path: str | os.PathLike[str] | bytes) -> str:
+    """A path as text that can always be printed and written as UTF-8.
+
+    File names that are not valid UTF-8 reach Python as lone surrogates
+    (``surrogateescape``); they are shown as ``\\xNN`` escapes of the raw bytes.
+    """
+    if isinstance(path, bytes):
+        return path.decode("utf-8", "backslashreplace")
+    s = os.fspath(path)
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _where(data: bytes, pos: int) -> str:
+    line = data.count(b"\n", 0, pos) + 1
+    return f"byte {pos} (line {line})"
 
 
 def _decode_utf16_without_bom(data: bytes) -> tuple[str, str] | None:
@@ -68,11 +135,50 @@ def _decode_utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """Decode `data`; returns (text, encoding name). Raises InputError when it cannot.
+def _lenient_utf8(data: bytes, err: UnicodeDecodeError) -> Decoded | None:
+    """UTF-8 with a few bad bytes (or cut short at the end): decoded with U+FFFD and a warning."""
+    if err.reason == "unexpected end of data" and err.end == len(data):
+        # The first error is an incomplete character at the very end: a truncated file.
+        return Decoded(data[: err.start].decode("utf-8") + "\ufffd", "utf-8", [
+            f"ends in the middle of a UTF-8 character (truncated file?); the last {len(data) - err.start} "
+            "byte(s) are shown as U+FFFD"])
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    good = sum(1 for c in text if c > "\x7f" and c != "\ufffd")
+    if bad <= 0 or good == 0 or bad > good * _MAX_BAD_UTF8_RATIO:
+        return None
+    return Decoded(text, "utf-8", [
+        f"{bad} invalid UTF-8 byte sequence(s) replaced by U+FFFD (first at {_where(data, err.start)}); "
+        "pass --encoding NAME if the file is in another encoding"])
 
-    Order: an explicit encoding; a byte-order mark; strict UTF-8; BOM-less UTF-16;
-    then charset detection among Arabic code pages (Windows-1256, ISO-8859-6, ...).
+
+def _check_text(text: str, encoding: str, warnings: list[str]) -> Decoded:
+    """Refuse binary-looking text; read stray NULs as spaces; flag empty or non-Arabic text."""
+    if text:
+        sample = text[:65536]
+        controls = len(_BINARY_CONTROLS_RE.findall(sample))
+        if controls > _BINARY_CONTROL_SHARE * len(sample):
+            raise InputError(
+                f"looks like a binary file ({controls / len(sample):.0%} control characters), not text")
+        nuls = text.count("\x00")
+        if nuls:
+            text = text.replace("\x00", " ")
+            warnings.append(f"{nuls} NUL character(s) read as spaces")
+    if not text:
+        warnings.append("empty input: no text to analyse")
+    elif text.isspace():
+        warnings.append("no text: the input is only whitespace")
+    elif not _ARABIC_RE.search(text):
+        warnings.append("no Arabic script found (is this the right file, or does it need --encoding?)")
+    return Decoded(text, encoding, warnings)
+
+
+def decode(data: bytes, encoding: str | None = None) -> Decoded:
+    """Decode `data` into text, with warnings for anything repaired. Raises InputError when it cannot.
+
+    Order: an explicit encoding (strict); a byte-order mark; binary signatures;
+    BOM-less UTF-16; UTF-8 (a few bad bytes replaced, with a warning); then charset
+    detection among Arabic code pages (Windows-1256, ISO-8859-6, ...).
     """
     if encoding:
         try:
@@ -82,14 +188,16 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as e:
-            raise InputError(f"not valid {encoding} at byte {e.start}; try another --encoding") from None
-        return text.removeprefix("\ufeff"), encoding
+            raise InputError(f"not valid {encoding} at {_where(data, e.start)}; try another --encoding") from None
+        return _check_text(text.removeprefix("\ufeff"), encoding, [])
     for bom, codec, label in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(codec), label
+                return _check_text(data[len(bom):].decode(codec), label, [])
             except UnicodeDecodeError as e:
-                raise InputError(f"starts with a {label} byte-order mark but is not valid {label} (byte {e.start})") from None
+                raise InputError(
+                    f"starts with a {label} byte-order mark but is not valid {label} "
+                    f"(byte {e.start + len(bom)}); pass --encoding NAME") from None
     for magic, kind in _BINARY_MAGIC.items():
         if data.startswith(magic):
             raise InputError(f"looks like a binary file ({kind}), not text")
@@ -97,11 +205,14 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     # 0x06 are ASCII controls), so it has to be recognised before trying UTF-8.
     utf16 = _decode_utf16_without_bom(data) if b"\x00" in data else None
     if utf16 is not None:
-        return utf16
+        return _check_text(utf16[0], utf16[1], [])
     try:
-        return data.decode("utf-8"), "utf-8"
+        return _check_text(data.decode("utf-8"), "utf-8", [])
     except UnicodeDecodeError as err:
         utf8_error = err
+    lenient = _lenient_utf8(data, utf8_error)
+    if lenient is not None:
+        return _check_text(lenient.text, lenient.encoding, lenient.warnings)
     if b"\x00" in data:
         raise InputError("looks like a binary file (contains NUL bytes and is not UTF-16), not text")
     from charset_normalizer import from_bytes
@@ -109,93 +220,187 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     best = from_bytes(data, cp_isolation=_LEGACY).best()
     if best is None:
         raise InputError(
-            f"cannot decode: not UTF-8 (bad byte at {utf8_error.start}) and no known Arabic encoding fits; "
-            "pass --encoding NAME (e.g. cp1256, iso8859-6)"
+            f"cannot decode: not UTF-8 (bad byte at {_where(data, utf8_error.start)}) and no known Arabic "
+            "encoding fits; pass --encoding NAME (e.g. cp1256, iso8859-6)"
         )
-    name = codecs.lookup(best.encoding).name
-    return str(best), name
+    return _check_text(str(best), codecs.lookup(best.encoding).name, [])
+
+
+def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Decode `data`; returns (text, encoding name). Raises InputError when it cannot (see decode())."""
+    d = decode(data, encoding)
+    return d.text, d.encoding
+
+
+def _size_error(size: int, max_bytes: int, exact: bool = True) -> InputError:
+    what = f"is {size / 1e6:.1f} MB" if exact else "is larger than that"
+    return InputError(
+        f"{what}, over the --max-bytes limit of {max_bytes:,} bytes ({max_bytes / 1e6:.1f} MB); "
+        "raise it with --max-bytes N (0: no limit)")
+
+
+def _os_message(e: OSError) -> str:
+    if isinstance(e, FileNotFoundError):
+        return "no such file or directory"
+    if isinstance(e, PermissionError):
+        return "permission denied"
+    if isinstance(e, IsADirectoryError):
+        return "is a directory"
+    if isinstance(e, NotADirectoryError):
+        return "not a directory: a folder in the path is a file"
+    if e.errno == errno.ELOOP:
+        return "symbolic link loop"
+    return e.strerror or str(e)
+
+
+def _stat_error(path: str) -> str | None:
+    """Why `path` cannot be opened (broken link, loop, file used as a folder...), or None."""
+    try:
+        os.stat(path)
+        return None
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return "broken symbolic link (its target does not exist)"
+        return "no such file or directory"
+    except OSError as e:
+        return _os_message(e)
 
 
 def read_source(path: str | os.PathLike[str], encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
-    """Read and decode one file. Raises InputError with a user-facing message."""
-    p = Path(path)
+    """Read and decode one file. Raises InputError with a user-facing message.
+
+    At most `max_bytes` are read (0: no limit): an input over the limit is refused,
+    never truncated. FIFOs and devices (``<(cmd)``) are read like streams.
+    """
+    p = os.fspath(path)
     try:
-        if p.is_dir():
+        st = os.stat(p)
+        if stat.S_ISDIR(st.st_mode):
             raise InputError("is a directory (folders are read recursively only when given as a path; check the path)")
-        size = p.stat().st_size
-        if max_bytes and size > max_bytes:
-            raise InputError(
-                f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit; raise it with --max-bytes"
-            )
+        if max_bytes and stat.S_ISREG(st.st_mode) and st.st_size > max_bytes:
+            raise _size_error(st.st_size, max_bytes)
         with open(p, "rb") as fh:
             data = fh.read(max_bytes + 1 if max_bytes else -1)
     except InputError:
         raise
     except FileNotFoundError:
-        raise InputError("no such file") from None
-    except PermissionError:
-        raise InputError("permission denied") from None
+        raise InputError(_stat_error(p) or "no such file or directory") from None
     except OSError as e:
-        raise InputError(e.strerror or str(e)) from None
+        raise InputError(_os_message(e)) from None
     if max_bytes and len(data) > max_bytes:
-        raise InputError(f"is over the {max_bytes / 1e6:.0f} MB limit; raise it with --max-bytes")
-    text, enc = decode_bytes(data, encoding)
-    return Source(name=str(path), text=text, encoding=enc, path=str(path), size_bytes=len(data))
+        raise _size_error(len(data), max_bytes, exact=False)
+    d = decode(data, encoding)
+    name = display_name(path)
+    return Source(name=name, text=d.text, encoding=d.encoding, path=p, size_bytes=len(data),
+                  warnings=d.warnings)
 
 
-def read_stream(stream: BinaryIO, name: str = STDIN_NAME, encoding: str | None = None,
+def stdin_stream() -> BinaryIO | None:
+    """The binary standard input, or None when it is closed (e.g. ``arnews analyze - <&-``)."""
+    stream = sys.stdin
+    if stream is None or stream.closed:
+        return None
+    return getattr(stream, "buffer", None)
+
+
+def read_stream(stream: BinaryIO | None, name: str = STDIN_NAME, encoding: str | None = None,
                 max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """Read and decode a binary stream (standard input). None means the stream is closed."""
+    if stream is None:
+        raise InputError("standard input is closed")
     try:
         data = stream.read(max_bytes + 1 if max_bytes else -1)
-    except OSError as e:
-        raise InputError(f"cannot read: {e.strerror or e}") from None
+    except (OSError, ValueError) as e:  # ValueError: read from a closed file
+        raise InputError(f"cannot read: {getattr(e, 'strerror', None) or e}") from None
     if data is None:
         data = b""
     if max_bytes and len(data) > max_bytes:
-        raise InputError(f"is over the {max_bytes / 1e6:.0f} MB limit; raise it with --max-bytes")
-    text, enc = decode_bytes(data, encoding)
-    return Source(name=name, text=text, encoding=enc, path=None, size_bytes=len(data))
+        raise _size_error(len(data), max_bytes, exact=False)
+    d = decode(data, encoding)
+    return Source(name=name, text=d.text, encoding=d.encoding, path=None, size_bytes=len(data), warnings=d.warnings)
 
 
 def _is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def walk_folder(folder: Path, glob: str = DEFAULT_GLOB) -> Iterator[Path]:
-    """Files under `folder` matching `glob`, recursively, in sorted order; hidden entries skipped.
+def _file_id(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
-    Symlinked folders are not followed, so a link loop cannot make the walk endless.
-    """
-    for root, dirs, files in os.walk(folder, followlinks=False):
+
+def _walk(folder: str, glob: str, exclude: Collection[tuple[int, int]]) -> Iterator[str | SourceError]:
+    errors: list[OSError] = []
+    for root, dirs, files in os.walk(folder, followlinks=False, onerror=errors.append):
+        while errors:
+            e = errors.pop(0)
+            name = e.filename or root
+            yield SourceError(display_name(name), f"cannot list folder: {_os_message(e)}", name)
         dirs[:] = sorted(d for d in dirs if not _is_hidden(d))
         for name in sorted(files):
-            if not _is_hidden(name) and fnmatch.fnmatch(name, glob):
-                yield Path(root) / name
+            if _is_hidden(name) or not fnmatch.fnmatch(name, glob):
+                continue
+            path = os.path.join(root, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                problem = _stat_error(path) or "cannot read"
+                yield SourceError(display_name(path), problem, path)
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                log.info("skipping %s: not a regular file", display_name(path))
+                continue
+            if (st.st_dev, st.st_ino) in exclude:
+                log.info("skipping %s: it is the output file", display_name(path))
+                continue
+            yield path
+    for e in errors:
+        name = e.filename or folder
+        yield SourceError(display_name(name), f"cannot list folder: {_os_message(e)}", name)
 
 
-def expand_inputs(paths: Iterable[str], glob: str = DEFAULT_GLOB) -> Iterator[str | SourceError]:
-    """Expand folder arguments into files; "-" stays "-". Missing paths become errors."""
+def walk_folder(folder: Path | str, glob: str = DEFAULT_GLOB) -> Iterator[Path]:
+    """Files under `folder` matching `glob`, recursively, in sorted order; hidden entries skipped.
+
+    Symlinked folders are not followed, so a link loop cannot make the walk endless;
+    entries that are not regular files (FIFOs, sockets, devices) are skipped.
+    """
+    for item in _walk(os.fspath(folder), glob, ()):
+        if isinstance(item, str):
+            yield Path(item)
+
+
+def expand_inputs(paths: Iterable[str], glob: str = DEFAULT_GLOB, *,
+                  exclude: Iterable[str] = ()) -> Iterator[str | SourceError]:
+    """Expand folder arguments into files; "-" stays "-". Missing paths become errors.
+
+    Files in `exclude` (e.g. the output file) are skipped inside folders.
+    """
+    excluded = {fid for fid in map(_file_id, exclude) if fid is not None}
     for raw in paths:
         if raw == "-":
             yield raw
             continue
-        p = Path(raw)
-        if p.is_dir():
-            try:
-                yield from (str(f) for f in walk_folder(p, glob))
-            except OSError as e:
-                yield SourceError(raw, f"cannot list folder: {e.strerror or e}", raw)
-        elif p.exists() or p.is_symlink():
+        raw = os.fspath(raw)
+        if os.path.isdir(raw):
+            yield from _walk(raw, glob, excluded)
+            continue
+        problem = _stat_error(raw)
+        if problem is None:
             yield raw
         else:
-            yield SourceError(raw, "no such file or directory", raw)
+            yield SourceError(display_name(raw), problem, raw)
 
 
 def iter_sources(paths: Iterable[str], *, glob: str = DEFAULT_GLOB, encoding: str | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None) -> Iterator[Source | SourceError]:
+                 max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None,
+                 exclude: Iterable[str] = ()) -> Iterator[Source | SourceError]:
     """Sources (or errors) for every input, in order. "-" reads standard input once."""
     stdin_used = False
-    for item in expand_inputs(paths, glob):
+    for item in expand_inputs(paths, glob, exclude=exclude):
         if isinstance(item, SourceError):
             yield item
             continue
@@ -204,13 +409,12 @@ def iter_sources(paths: Iterable[str], *, glob: str = DEFAULT_GLOB, encoding: st
                 yield SourceError(STDIN_NAME, "standard input was given more than once; it is read only the first time")
                 continue
             stdin_used = True
-            stream = stdin if stdin is not None else sys.stdin.buffer
             try:
-                yield read_stream(stream, STDIN_NAME, encoding, max_bytes)
+                yield read_stream(stdin if stdin is not None else stdin_stream(), STDIN_NAME, encoding, max_bytes)
             except InputError as e:
                 yield SourceError(STDIN_NAME, str(e))
             continue
         try:
             yield read_source(item, encoding, max_bytes)
         except InputError as e:
-            yield SourceError(item, str(e), item)
+            yield SourceError(display_name(item), str(e), item)
