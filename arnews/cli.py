@@ -89,7 +89,70 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 
 
 def _error_line(name: str, message: str) -> None:
-    click.echo(f"arnews: error: {name}: {message}", err=True)
+    from .render.text import neutralize
+
+    # A file name or message may hold escape sequences: they must not reach the terminal raw.
+    click.echo(f"arnews: error: {neutralize(name)}: {neutralize(message)}", err=True)
+
+
+def _warning_lines(doc: Any, quiet: bool) -> None:
+    """What the reader flagged for this input (empty, repaired bytes, ...), on stderr unless -q."""
+    if quiet or not doc.source.warnings:
+        return
+    from .render.text import neutralize
+
+    for w in doc.source.warnings:
+        click.echo(f"arnews: warning: {neutralize(doc.source.name)}: {neutralize(w)}", err=True)
+
+
+class ArnewsError(click.ClickException):
+    """A run-level error (cannot write the output, backend missing): `arnews: error: ...`, exit 1."""
+
+    def show(self, file: Any = None) -> None:
+        from .render.text import neutralize
+
+        click.echo(f"arnews: error: {neutralize(self.format_message())}", err=True)
+
+
+class _DeferredInterrupt:
+    """Ctrl-C while a document is being written is delayed until the write ends,
+    so output kept after an interrupt never ends in half a record."""
+
+    def __init__(self) -> None:
+        self.shielded = False
+        self.pending = False
+        self.previous: Any = None
+
+    def __enter__(self) -> "_DeferredInterrupt":
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self.previous = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        import signal
+
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        if self.shielded:
+            self.pending = True
+        else:
+            raise KeyboardInterrupt
+
+    def write(self, fn: Callable[[], None]) -> None:
+        self.shielded = True
+        try:
+            fn()
+        finally:
+            self.shielded = False
+        if self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
 
 
 def _build_settings(ctx: click.Context, steps: str, skip_steps: tuple[str, ...], **kw: Any) -> Settings:
@@ -109,12 +172,17 @@ def _resolve_paths(ctx: click.Context, paths: tuple[str, ...], output: str | Non
                 "no input: give files or folders, or pipe text in (e.g. `cat article.txt | arnews analyze -`)",
                 ctx=ctx)
         paths = ("-",)
+    if paths.count("-") > 1:
+        raise click.UsageError("`-` (standard input) is given more than once; it can be read only once", ctx=ctx)
     if output:
-        out = Path(output)
-        if not out.parent.exists() if str(out.parent) else False:
-            raise click.UsageError(f"cannot write {output}: folder {out.parent} does not exist", ctx=ctx)
+        parent = os.path.dirname(os.path.abspath(output))
+        if not os.path.isdir(parent):
+            why = "is not a folder" if os.path.exists(parent) else "does not exist"
+            raise click.UsageError(f"cannot write {output}: {parent} {why}", ctx=ctx)
+        if os.path.isdir(output):
+            raise click.UsageError(f"cannot write {output}: it is a folder; give a file name", ctx=ctx)
         for p in paths:
-            if p != "-" and Path(p).exists() and out.exists() and out.resolve() == Path(p).resolve():
+            if p != "-" and os.path.isfile(p) and os.path.exists(output) and os.path.samefile(p, output):
                 raise click.UsageError(f"output file {output} is also an input; choose another -o FILE", ctx=ctx)
     return paths
 
@@ -134,24 +202,30 @@ def _run(ctx: click.Context, *, view: str, paths: tuple[str, ...], settings: Set
         except LookupError:
             raise click.BadParameter(f"unknown encoding {encoding!r} (try utf-8, cp1256, iso8859-6, utf-16)",
                                      ctx=ctx, param_hint="'--encoding'") from None
-    items = iter_sources(paths, glob=glob, encoding=encoding, max_bytes=max_bytes)
+    # The output file is never read as an input (e.g. `arnews analyze corpus/ -o corpus/out.txt`).
+    items = iter_sources(paths, glob=glob, encoding=encoding, max_bytes=max_bytes,
+                         exclude=(output,) if output else ())
     failed = 0
     interrupted = False
-    with Sink(view=view, fmt=fmt, output=output, bidi=bidi, top=settings.top,
-              summary=summary, per_document=per_document) as sink:
+    with _DeferredInterrupt() as deferred, \
+            Sink(view=view, fmt=fmt, output=output, bidi=bidi, top=settings.top,
+                 summary=summary, per_document=per_document) as sink:
         try:
             for doc in run_documents(items, settings, jobs=jobs):
                 if not doc.ok:
                     failed += 1
                     _error_line(doc.source.name, doc.error or "failed")
-                sink.add(doc)
+                _warning_lines(doc, quiet)
+                deferred.write(lambda: sink.add(doc))
         except KeyboardInterrupt:
             interrupted = True
             sink.interrupted()
         except BackendUnavailable as e:
-            raise click.ClickException(str(e)) from None
+            raise ArnewsError(str(e)) from None
     if interrupted:
-        click.echo("arnews: interrupted; documents finished so far were written", err=True)
+        where = (f"; output so far kept in {sink.partial_path} ({output} not changed)" if sink.partial_path
+                 else "; the documents finished so far were written")
+        click.echo(f"arnews: interrupted after {sink.documents} document(s){where}", err=True)
         ctx.exit(EXIT_INTERRUPTED)
     if sink.documents == 0 and not quiet:
         click.echo("arnews: note: no input files matched (check the path and --glob)", err=True)
@@ -172,7 +246,10 @@ class ArnewsGroup(click.Group):
             click.echo("arnews: interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
         except OSError as e:
-            raise click.ClickException(f"{e.filename or ''}: {e.strerror or e}".lstrip(": ")) from None
+            from .sources import display_name
+
+            name = display_name(e.filename) if e.filename else ""
+            raise ArnewsError(f"{name}: {e.strerror or e}".lstrip(": ")) from None
 
 
 def _quiet_broken_pipe() -> None:
@@ -215,7 +292,7 @@ def _command(name: str, view: str, stages: tuple[str, ...], help_text: str, *, b
 
     fn = click.pass_context(body)
     fn.__doc__ = help_text
-    fn = _input_options(_output_options()(fn))
+    fn = _input_options(_output_options(FORMATS + ("html",) if view in ("analyze", "keywords") else FORMATS)(fn))
     if backends:
         fn = _backend_options(fn)
     if view in ("analyze", "keywords", "entities"):
@@ -305,13 +382,17 @@ def normalize(ctx: click.Context, paths, glob, encoding, max_bytes, steps, skip_
     paths = _resolve_paths(ctx, paths, output)
     failed = 0
     with atomic_output(output) as out:
-        for item in iter_sources(paths, glob=glob, encoding=encoding, max_bytes=max_bytes):
+        for item in iter_sources(paths, glob=glob, encoding=encoding, max_bytes=max_bytes,
+                                 exclude=(output,) if output else ()):
             if hasattr(item, "message"):
                 failed += 1
                 _error_line(item.name, item.message)
                 continue
+            if not quiet:
+                for w in item.warnings:
+                    click.echo(f"arnews: warning: {item.name}: {w}", err=True)
             out.write(normalize_text(item.text, settings.steps))
-            if not item.text.endswith("\n"):
+            if item.text and not item.text.endswith("\n"):
                 out.write("\n")
     ctx.exit(EXIT_FAILED if failed else EXIT_OK)
 
@@ -365,12 +446,33 @@ def data_build(force: bool) -> None:
     click.echo(f"built-in morphology DB ready at {path} ({time.perf_counter() - t0:.1f} s)")
 
 
+def _on_sigterm(signum: int, frame: Any) -> None:
+    # Unwind like an error, so temporary output files are removed (exit 143 = 128 + SIGTERM).
+    raise SystemExit(128 + signum)
+
+
 def run() -> None:
-    """Entry point that keeps a broken pipe from printing a traceback at interpreter exit."""
+    """Entry point: UTF-8 output, no tracebacks for a broken pipe, Ctrl-C or SIGTERM."""
+    import signal
+
+    for stream in (sys.stdout, sys.stderr):
+        # Data is UTF-8 whatever the locale; names that are not valid UTF-8 never crash a write.
+        if stream is not None and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+            except (OSError, ValueError):
+                pass
+    try:
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    except (OSError, ValueError):
+        pass
     try:
         main()
     except BrokenPipeError:
         _quiet_broken_pipe()
+    except KeyboardInterrupt:
+        click.echo("arnews: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,6 +18,50 @@ from ..document import SCHEMA_VERSION, Document
 from .records import RowWriter, document_dict, document_rows, dumps
 
 
+class AtomicFile:
+    """A temporary file beside `path` that becomes `path` only on commit().
+
+    The temporary file is hidden (``.arnews-*.tmp``) and gets the permissions a
+    new file would get (or those of the file it replaces), not mkstemp's 0600.
+    A symlink at `path` is written through (its target is replaced).
+    """
+
+    def __init__(self, path: str):
+        self.path = os.path.realpath(path)
+        directory = os.path.dirname(self.path)
+        fd, self.tmp = tempfile.mkstemp(prefix=".arnews-", suffix=".tmp", dir=directory)
+        try:
+            try:
+                mode = os.stat(self.path).st_mode & 0o7777
+            except OSError:
+                umask = os.umask(0)
+                os.umask(umask)
+                mode = 0o666 & ~umask
+            os.fchmod(fd, mode)
+            self.stream: IO[str] = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        except BaseException:
+            os.close(fd)
+            os.unlink(self.tmp)
+            raise
+
+    def commit(self) -> None:
+        self.stream.close()
+        os.replace(self.tmp, self.path)
+
+    def save_partial(self) -> str:
+        """Keep what was written as `path`.partial (after Ctrl-C); `path` itself is left alone."""
+        self.stream.close()
+        partial = self.path + ".partial"
+        os.replace(self.tmp, partial)
+        return partial
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.stream.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.tmp)
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | None) -> Iterator[IO[str]]:
     """Standard output, or a temp file renamed over `path` on success and removed on failure."""
@@ -25,16 +69,13 @@ def atomic_output(path: str | None) -> Iterator[IO[str]]:
         yield sys.stdout
         sys.stdout.flush()
         return
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".arnews-", suffix=".tmp", dir=directory)
+    f = AtomicFile(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            yield fh
-        os.replace(tmp, path)
+        yield f.stream
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        f.discard()
         raise
+    f.commit()
 
 
 class Sink:
@@ -46,15 +87,19 @@ class Sink:
         self.per_document = per_document
         self.corpus = CorpusSummary()
         self.documents = 0
-        self._ctx: contextlib.AbstractContextManager | None = None
+        self._file: AtomicFile | None = None
         self._stream: IO[str] | None = None
+        self.partial_path: str | None = None  # set when an interrupted run kept its output as FILE.partial
         self._rows: RowWriter | None = None
         self._table = None
         self._first_json = True
 
     def __enter__(self) -> "Sink":
-        self._ctx = atomic_output(self.output)
-        self._stream = self._ctx.__enter__()
+        if self.output:
+            self._file = AtomicFile(self.output)
+            self._stream = self._file.stream
+        else:
+            self._stream = sys.stdout
         if self.fmt == "table":
             from rich.console import Console
 
@@ -68,6 +113,8 @@ class Sink:
             self._table = TableRenderer(console, reorder=bidi_mode(self.bidi), top=self.top)
         elif self.fmt in ("csv", "tsv"):
             self._rows = RowWriter(self._stream, self.view, self.fmt)
+        elif self.fmt == "html":
+            self._html_docs: list[Document] = []  # html is not streamable: collected, written at the end
         elif self.fmt == "json":
             self._stream.write('{"schema_version": %s, "documents": [' % dumps(SCHEMA_VERSION))
         return self
@@ -79,6 +126,9 @@ class Sink:
             return
         s = self._stream
         assert s is not None
+        if self.fmt == "html":
+            self._html_docs.append(doc)
+            return
         if self.fmt == "json":
             s.write(("\n" if self._first_json else ",\n") + dumps(document_dict(doc, self.view, self.top)))
             self._first_json = False
@@ -92,13 +142,20 @@ class Sink:
         s.flush()
 
     def interrupted(self) -> None:
+        """Mark the run as interrupted: the summary says so, and -o FILE is kept as FILE.partial."""
         self.corpus.interrupted = True
 
     def _finish(self) -> None:
         s = self._stream
         assert s is not None
-        want_summary = self.show_summary and (self.documents > 1 or not self.per_document)
-        if self.fmt == "json":
+        # After Ctrl-C the summary is shown even for one document: it says the run was interrupted.
+        want_summary = self.show_summary and (self.documents > 1 or not self.per_document or self.corpus.interrupted)
+        if self.fmt == "html":
+            from .html import render_report
+
+            summary = self.corpus.to_dict(self.top) if want_summary or len(self._html_docs) > 1 else None
+            s.write(render_report(self._html_docs, top=self.top, summary=summary))
+        elif self.fmt == "json":
             s.write("\n]")
             if want_summary:
                 s.write(', "corpus": ' + dumps(self.corpus.to_dict(self.top)))
@@ -111,8 +168,21 @@ class Sink:
             print_corpus(self._table, self.corpus)
 
     def __exit__(self, exc_type, exc, tb) -> bool | None:
-        assert self._ctx is not None
-        if exc_type is None:
-            self._finish()
-        # On an exception the temporary output file is removed: no half-written FILE.
-        return self._ctx.__exit__(exc_type, exc, tb)
+        try:
+            if exc_type is None:
+                self._finish()
+                if self._file is None:
+                    sys.stdout.flush()
+        except BaseException:
+            if self._file is not None:
+                self._file.discard()
+            raise
+        if self._file is None:
+            return None
+        if exc_type is not None:
+            self._file.discard()  # an error: no half-written FILE, and no temp file left behind
+        elif self.corpus.interrupted:
+            self.partial_path = self._file.save_partial()  # FILE untouched; what was done is kept
+        else:
+            self._file.commit()
+        return None

@@ -1,0 +1,512 @@
+"""Keywords and keyphrases on lemmas, scored for one document.
+
+Candidates:
+- single content words, grouped by lemma (الصواريخ، بصاروخ، صاروخين → صاروخ): nouns and
+  adjectives, verbs with ``keyword_verbs``, names (``noun_prop`` or inside an entity
+  mention) only with ``keyword_names``; stop words and reporting verbs never;
+- phrases of 2-3 words from the part-of-speech sequence inside one sentence with nothing
+  but spaces between the words: noun + adjective(s) (القوات الكورية الشمالية) and
+  construct chains, إضافة (وزارة الدفاع, وزارة الخارجية الروسية).
+
+Scoring (``stats``, the default, measured best on the AKEC dev split, see
+benchmarks/keywords_eval.py): frequency, position of the first occurrence, spread over
+sentences, phrase cohesion (how much of its words' use the phrase accounts for) and an
+IDF-like weight from a background document-frequency table shipped in the package
+(``arnews/data/keywords_df.tsv``, built from SaudiNewsNet by
+benchmarks/build_background_df.py). A PositionRank-style graph scorer (``graph``) is kept
+for comparison.
+
+Words that mostly occur inside a selected phrase are dropped from the list (deduplication
+against parts). A phrase is shown in its most frequent surface form, with the article as
+written and without leading conjunctions or prepositions.
+
+For the corpus summary each document also gets ``doc.extra["keyword_candidates"]``
+(``{term: count}`` for every candidate) and ``doc.extra["keyword_info"]`` (``{term:
+[surface, gloss]}`` for the best ~50); :func:`corpus_keyword_scores` ranks terms over a
+batch with TF-IDF against the batch's own document frequencies.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Iterable
+
+from .document import Document, Keyword, Token
+from .normalize import match_key, strip_diacritics
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .pipeline import Pipeline
+
+BACKGROUND_FILE = "keywords_df.tsv"
+
+# Reporting and other light verbs of news prose (as lemmas and as frequent forms), in
+# match_key form. Excluded as keywords even with --verbs.
+_REPORTING = """
+قال أضاف أعلن أكد أشار أوضح ذكر صرح لفت نوه بين تابع أفاد نقل اعتبر رأى شدد كشف أعرب وصف
+زعم أجاب سأل قالت أضافت أعلنت أكدت أشارت أوضحت ذكرت صرحت لفتت نوهت بينت تابعت أفادت كشفت
+يقول تقول يضيف يؤكد تؤكد يشير تشير يوضح ذكر أبدى دعا طالب ختم استطرد اختتم مضى أردف
+كان أصبح صار ظل بات ليس يكون تكون جرى تم يتم كاد عاد أمسى أضحى مازال ما_زال لازال
+""".split()
+REPORTING_VERBS: frozenset[str] = frozenset(match_key(w) for w in _REPORTING)
+
+# Function-word POS (CAMeL tag set) never start, end or stand as a keyword.
+NOUN_POS = frozenset({"noun", "noun_quant"})
+ADJ_POS = frozenset({"adj", "adj_comp"})
+NAME_POS = frozenset({"noun_prop"})
+VERB_POS = frozenset({"verb"})
+
+_CONJ = ("wa", "fa", "w+", "f+", "و", "ف")
+_PREP = ("bi", "li", "ka", "b+", "l+", "k+", "ب", "ل", "ك")
+_ARABIC_WORD = re.compile(r"^[\u0621-\u064a\u0660-\u0669\u0670-\u06d3]+$")
+
+
+@dataclass
+class _Unit:
+    """One word token as the keyword stage sees it."""
+
+    index: int
+    key: str  # lemma in match_key form: what groups inflected forms
+    lemma: str  # lemma for display
+    form: str  # the word without leading conjunction/preposition clitics, article kept
+    gloss: str | None
+    cls: str | None  # noun | adj | name | verb | None (not a content word)
+    sentence: int
+    start: int
+    end: int
+    definite: bool = False
+    joined: bool = False  # carries a conjunction or preposition clitic (breaks a phrase)
+    usable: bool = True  # may stand as a single keyword (names only with --names)
+
+
+@dataclass
+class _Cand:
+    terms: tuple[str, ...]  # lemma keys
+    lemmas: tuple[str, ...]
+    kind: str
+    positions: list[int] = field(default_factory=list)  # index of the first unit of each occurrence
+    sentences: set[int] = field(default_factory=set)
+    surfaces: Counter = field(default_factory=Counter)
+    offsets: list[tuple[int, int]] = field(default_factory=list)
+    glosses: list[Counter] = field(default_factory=list)
+    classes: tuple[str, ...] = ()
+    score: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return len(self.positions)
+
+    @property
+    def label(self) -> str:
+        return " ".join(self.lemmas)
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+def _clitic_names(tok: Token) -> list[str]:
+    return [str(p) for p in (tok.proclitics or [])]
+
+
+def _has(procs: list[str], prefixes: tuple[str, ...]) -> bool:
+    return any(p.startswith(prefixes) for p in procs if not p.lower().startswith(("al", "ال")))
+
+
+def _display_form(tok: Token) -> tuple[str, bool, bool]:
+    """(word without leading و/ف/ب/ل/ك clitics but with its article, joined?, definite?)."""
+    text = strip_diacritics(tok.text)
+    procs = _clitic_names(tok)
+    article = any(p.lower().startswith(("al_", "al", "ال")) and not p.lower().startswith("ala") for p in procs)
+    conj = _has(procs, _CONJ)
+    prep = _has(procs, _PREP)
+    if procs:
+        n = sum(1 for p in procs if not p.lower().startswith(("al", "ال")))
+        # Prefixes are one letter each; drop them, restoring the article's alef after لـ (للقوات → القوات).
+        if prep and article and n >= 1 and text[n - 1 : n + 1] == "لل":
+            text = "ال" + text[n + 1 :]
+        elif n and len(text) - n >= 2:
+            text = text[n:]
+        return text, conj or prep, article or text.startswith("ال")
+    # No clitic analysis: strip و/ف before an article or a preposition + article, and ب/ك/ل
+    # before an article (وبالقوات → القوات, للقوات → القوات).
+    joined = False
+    if len(text) > 4 and text[0] in "وف" and (text[1:3] == "ال" or (text[1] in "بكل" and text[2] in "ال")):
+        text, joined = text[1:], True
+    if len(text) > 5 and text[0] in "بك" and text[1:3] == "ال":
+        text, joined = text[1:], True
+    elif len(text) > 4 and text.startswith("لل"):
+        text, joined = "ا" + text[1:], True
+    return text, joined, text.startswith("ال")
+
+
+def _fallback_lemma(norm: str) -> str:
+    """Without morphology: the normalised word minus clitics and article (a crude stem)."""
+    w = norm
+    if len(w) > 4 and w[0] in "وف":
+        w = w[1:]
+    for p in ("بال", "كال", "فال", "وال", "لل", "ال"):
+        if w.startswith(p) and len(w) - len(p) >= 2:
+            w = w[len(p) :]
+            break
+    return w
+
+
+def _classify(tok: Token, index: int, key: str, norm_key: str, stop: frozenset[str], names: set[int], verbs: bool) -> str | None:
+    pos = (tok.pos or "").lower()
+    if tok.kind == "latin":
+        return "name" if len(tok.text) > 2 and norm_key not in stop else None
+    if tok.kind != "arabic":
+        return None
+    if key in REPORTING_VERBS or norm_key in REPORTING_VERBS:
+        return None
+    if norm_key in stop or key in stop or len(key) < 2:
+        return None
+    if tok.lemma is None or not pos:  # no morphology: every non-stop word counts as a noun
+        return "name" if index in names else "noun"
+    if pos in NAME_POS:
+        return "name"
+    if pos in NOUN_POS:
+        return "name" if index in names else "noun"
+    if pos in ADJ_POS:
+        return "adj"
+    if pos in VERB_POS:
+        return "verb" if verbs else None
+    if pos in ("foreign", "abbrev"):
+        return "name"
+    return None
+
+
+def _units(doc: Document, stop: frozenset[str], verbs: bool, allow_names: bool) -> list[_Unit | None]:
+    in_name: set[int] = set()
+    if doc.entities:
+        spans = sorted((m.start, m.end) for m in doc.entities if m.label in ("PERSON", "LOCATION", "ORGANIZATION", "MISC"))
+        j = 0
+        for i, t in enumerate(doc.tokens):
+            while j < len(spans) and spans[j][1] <= t.start:
+                j += 1
+            if j < len(spans) and spans[j][0] <= t.start < spans[j][1]:
+                in_name.add(i)
+    units: list[_Unit | None] = []
+    for i, tok in enumerate(doc.tokens):
+        if not tok.is_word:
+            units.append(None)
+            continue
+        norm_key = match_key(tok.norm)
+        if tok.lemma:
+            lemma = strip_diacritics(tok.lemma)
+            key = match_key(lemma)
+        else:
+            key = _fallback_lemma(norm_key)
+            lemma = key
+        cls = _classify(tok, i, key, norm_key, stop, in_name, verbs)
+        form, joined, definite = _display_form(tok)
+        gloss = (tok.gloss or "").split(";")[0].strip() or None if tok.gloss else None
+        usable = cls is not None and (cls != "name" or allow_names)
+        units.append(_Unit(i, key, lemma, form, gloss, cls, tok.sentence, tok.start, tok.end, definite, joined, usable))
+    return units
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+def _adjacent(doc: Document, a: _Unit, b: _Unit) -> bool:
+    return a.sentence == b.sentence and doc.text[a.end : b.start].strip() == ""
+
+
+def _phrase_ok(seq: list[_Unit], allow_names: bool) -> bool:
+    """noun (noun|name)* adj*: a construct chain, then adjectives; no clitic-joined inner words."""
+    head = seq[0]
+    if head.cls not in ("noun",) and not (allow_names and head.cls == "name"):
+        return False
+    seen_adj = False
+    prev = head
+    for u in seq[1:]:
+        if u.joined or u.cls is None or u.cls == "verb":
+            return False
+        if u.cls == "adj":
+            seen_adj = True
+            # An adjective agrees in definiteness with what it follows (construct heads take the chain's).
+        elif u.cls in ("noun", "name"):
+            if seen_adj or prev.definite:  # a definite noun cannot head a construct
+                return False
+            if u.cls == "name" and not allow_names:
+                return False
+        prev = u
+    if seq[-1].cls == "name" and not allow_names:
+        return False
+    return True
+
+
+def _candidates(doc: Document, units: list[_Unit | None], allow_names: bool, max_len: int = 3) -> dict[tuple, _Cand]:
+    cands: dict[tuple, _Cand] = {}
+
+    def add(seq: list[_Unit]) -> None:
+        terms = tuple(u.key for u in seq)
+        c = cands.get(terms)
+        if c is None:
+            c = cands[terms] = _Cand(terms, tuple(u.lemma for u in seq), "word" if len(seq) == 1 else "phrase",
+                                     glosses=[Counter() for _ in seq], classes=tuple(u.cls or "" for u in seq))
+        c.positions.append(seq[0].index)
+        c.sentences.add(seq[0].sentence)
+        if len(seq) == 1:
+            surface = seq[0].form
+        else:
+            # The phrase as written, minus leading conjunction/preposition clitics of its first word.
+            surface = seq[0].form + doc.text[seq[0].end : seq[-1].end]
+            surface = " ".join(strip_diacritics(surface).split())
+        c.surfaces[surface] += 1
+        c.offsets.append((seq[0].start, seq[-1].end))
+        for g, u in zip(c.glosses, seq):
+            if u.gloss:
+                g[u.gloss] += 1
+
+    words = [u for u in units if u is not None]
+    for n, u in enumerate(words):
+        if u.usable:
+            add([u])
+        if u.cls is None:
+            continue
+        seq = [u]
+        for v in words[n + 1 : n + max_len]:
+            if not _adjacent(doc, seq[-1], v):
+                break
+            seq.append(v)
+            if _phrase_ok(seq, allow_names):
+                add(list(seq))
+            elif v.cls is None or v.joined:
+                break
+    return cands
+
+
+# --------------------------------------------------------------------------- background DF
+
+
+@lru_cache(maxsize=1)
+def background_df() -> tuple[int, dict[str, int]]:
+    """(number of documents, {lemma key: document frequency}) from the shipped table."""
+    try:
+        text = resources.files("arnews").joinpath("data", BACKGROUND_FILE).read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError, ModuleNotFoundError):
+        return 0, {}
+    n = 0
+    df: dict[str, int] = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            if line.startswith("#documents"):
+                n = int(line.split("\t")[1])
+            continue
+        term, _, count = line.partition("\t")
+        df[term] = int(count)
+    return n, df
+
+
+def _idf(key: str, n_bg: int, df: dict[str, int]) -> float:
+    if not n_bg:
+        return 1.0
+    return math.log((n_bg + 1) / (df.get(key, 0) + 1)) + 1.0
+
+
+# --------------------------------------------------------------------------- scoring
+
+# Tuned on the AKEC training split (benchmarks/keywords_eval.py).
+PARAMS: dict[str, float] = {
+    "tf_exp": 0.7,  # frequency: count ** tf_exp
+    "idf_exp": 1.0,  # background rarity: idf ** idf_exp
+    "pos_weight": 1.0,  # first occurrence: 1 + pos_weight / (1 + first sentence)
+    "spread_weight": 0.5,  # spread: 1 + spread_weight * share of sentences
+    "phrase_boost": 1.0,  # phrase: multiplied by phrase_boost * cohesion ** cohesion_exp
+    "cohesion_exp": 0.5,
+    "dedup": 0.7,  # drop a word when this share of its uses lies in a kept phrase
+    "adj_penalty": 0.6,  # a bare adjective is rarely a topic
+}
+
+
+def _score_stats(cands: dict[tuple, _Cand], n_sent: int, params: dict[str, float]) -> None:
+    n_bg, df = background_df()
+    word_count = {c.terms[0]: c.count for c in cands.values() if c.kind == "word"}
+    for c in cands.values():
+        idf = sum(_idf(t, n_bg, df) for t in c.terms) / len(c.terms)
+        first = min(c.sentences)
+        pos = 1.0 + params["pos_weight"] / (1.0 + first)
+        spread = 1.0 + params["spread_weight"] * len(c.sentences) / max(n_sent, 1)
+        s = (c.count ** params["tf_exp"]) * (idf ** params["idf_exp"]) * pos * spread
+        if c.kind == "phrase":
+            parts = [word_count.get(t, c.count) for t in c.terms]
+            cohesion = c.count / max(min(parts), c.count)
+            s *= params["phrase_boost"] * (cohesion ** params["cohesion_exp"]) * (1 + 0.25 * (len(c.terms) - 2))
+        elif c.classes and c.classes[0] == "adj":
+            s *= params["adj_penalty"]
+        c.score = s
+
+
+def _score_graph(cands: dict[tuple, _Cand], units: list[_Unit | None], params: dict[str, float],
+                 window: int = 3, damping: float = 0.85, iterations: int = 40) -> None:
+    """PositionRank: PageRank over lemma co-occurrence, biased to early and rare words."""
+    n_bg, df = background_df()
+    seq = [u for u in units if u is not None and u.cls is not None]
+    nodes = sorted({u.key for u in seq})
+    if not nodes:
+        return
+    idx = {k: i for i, k in enumerate(nodes)}
+    nbrs: list[Counter] = [Counter() for _ in nodes]
+    for i, u in enumerate(seq):
+        for v in seq[i + 1 : i + window]:
+            if v.key != u.key:
+                nbrs[idx[u.key]][idx[v.key]] += 1
+                nbrs[idx[v.key]][idx[u.key]] += 1
+    bias = [0.0] * len(nodes)
+    for i, u in enumerate(seq):
+        bias[idx[u.key]] += 1.0 / (1 + i)
+    for k, i in idx.items():
+        bias[i] *= _idf(k, n_bg, df) ** params["idf_exp"]
+    total = sum(bias) or 1.0
+    bias = [b / total for b in bias]
+    rank = list(bias)
+    out_w = [sum(n.values()) for n in nbrs]
+    for _ in range(iterations):
+        new = [(1 - damping) * b for b in bias]
+        for i, n in enumerate(nbrs):
+            if out_w[i]:
+                share = damping * rank[i] / out_w[i]
+                for j, w in n.items():
+                    new[j] += share * w
+        rank = new
+    pr = {k: rank[i] * len(nodes) for k, i in idx.items()}
+    for c in cands.values():
+        s = sum(pr.get(t, 0.0) for t in c.terms)
+        if c.kind == "phrase":
+            s *= params["phrase_boost"] * 0.5 * (c.count ** 0.5)
+        elif c.classes and c.classes[0] == "adj":
+            s *= params["adj_penalty"]
+        c.score = s
+
+
+def _select(cands: dict[tuple, _Cand], top: int, params: dict[str, float]) -> list[_Cand]:
+    """Best first; words mostly used inside a better-ranked phrase, and repeated surfaces, are dropped."""
+    ranked = sorted(cands.values(), key=lambda c: (-c.score, -c.count, c.label))
+    chosen: list[_Cand] = []
+    covered: Counter = Counter()  # word key -> occurrences inside chosen phrases
+    surfaces: set[str] = set()
+    limit = max(top, 50)
+    for c in ranked:
+        if len(chosen) >= limit:
+            break
+        surface = c.surfaces.most_common(1)[0][0]
+        if surface in surfaces:
+            continue
+        if c.kind == "word" and covered[c.terms[0]] >= params["dedup"] * c.count:
+            continue
+        if c.kind == "phrase" and any(c.terms == p.terms[: len(c.terms)] and p.count >= c.count for p in chosen
+                                      if p.kind == "phrase" and len(p.terms) > len(c.terms)):
+            continue
+        chosen.append(c)
+        surfaces.add(surface)
+        if c.kind == "phrase":
+            for t in set(c.terms):
+                covered[t] += c.count
+    return chosen
+
+
+def _gloss(c: _Cand) -> str | None:
+    parts = [g.most_common(1)[0][0] if g else None for g in c.glosses]
+    if len(parts) == 1:
+        return parts[0]
+    if not all(parts):
+        return None
+    # English order: adjectives before their noun, a construct chain as "X of Y".
+    nouns: list[str] = []
+    adjs: list[str] = []
+    for cls, g in zip(c.classes, parts):
+        if cls == "adj":
+            adjs.append(g)  # type: ignore[arg-type]
+        else:
+            nouns.append(g)  # type: ignore[arg-type]
+    if not nouns:
+        return " ".join(parts)  # type: ignore[arg-type]
+    head = " ".join([*reversed(adjs), nouns[0]]) if len(nouns) == 1 else nouns[0]
+    if len(nouns) > 1:
+        tail = " ".join([*reversed(adjs), nouns[-1]]) if adjs else nouns[-1]
+        head = " of ".join([nouns[0], *nouns[1:-1], tail])
+    return head
+
+
+def _keyword(c: _Cand) -> Keyword:
+    return Keyword(lemma=c.label, score=round(c.score, 6), count=c.count, surface=c.surfaces.most_common(1)[0][0],
+                   gloss=_gloss(c), kind=c.kind, surfaces=dict(c.surfaces.most_common()), offsets=c.offsets)
+
+
+def keyword_candidates(doc: Document, stopwords: frozenset[str], *, verbs: bool = False, names: bool = False
+                       ) -> dict[tuple, _Cand]:
+    """Every candidate term of the document (words and phrases) with counts, positions and surfaces."""
+    units = _units(doc, stopwords, verbs, names)
+    return _candidates(doc, units, names)
+
+
+def rank_keywords(doc: Document, stopwords: frozenset[str], *, top: int = 10, verbs: bool = False,
+                  names: bool = False, scorer: str = "stats", params: dict[str, float] | None = None
+                  ) -> tuple[list[Keyword], dict[tuple, _Cand]]:
+    """Scored keywords of one document (best first, at least `top` when there are enough)."""
+    p = {**PARAMS, **(params or {})}
+    units = _units(doc, stopwords, verbs, names)
+    cands = _candidates(doc, units, names)
+    if scorer == "graph":
+        _score_graph(cands, units, p)
+    else:
+        _score_stats(cands, len(doc.sentences) or 1, p)
+    chosen = _select(cands, top, p)
+    return [_keyword(c) for c in chosen], cands
+
+
+SCORER = "stats"
+
+
+def extract_keywords(doc: Document, pipe: "Pipeline") -> None:
+    """The pipeline stage: fill doc.keywords, doc.backends["keywords"] and the corpus hand-over in doc.extra."""
+    s = pipe.settings
+    keywords, cands = rank_keywords(doc, pipe.stopwords, top=s.top, verbs=s.keyword_verbs, names=s.keyword_names,
+                                    scorer=SCORER)
+    doc.keywords = keywords
+    n_bg, _ = background_df()
+    morph = "lemmas" if any(t.lemma for t in doc.tokens) else "word forms (no lemmas)"
+    doc.backends["keywords"] = f"{SCORER} on {morph}" + (f", background DF of {n_bg} docs" if n_bg else "")
+    doc.extra["keyword_candidates"] = {c.label: c.count for c in cands.values()}
+    doc.extra["keyword_info"] = {k.lemma: [k.surface, k.gloss] for k in keywords[:50]}
+
+
+def corpus_keyword_scores(docs_candidates: Iterable[dict[str, int]], n_docs: int | None = None,
+                          top: int | None = None) -> list[dict[str, Any]]:
+    """Rank terms over a batch: summed sublinear TF times IDF from the batch's own document frequencies.
+
+    Args:
+        docs_candidates: one ``doc.extra["keyword_candidates"]`` dict per document.
+        n_docs: number of documents (default: how many dicts were given).
+        top: keep this many (default: all).
+    Returns:
+        dicts ``{"keyword", "documents", "count", "score"}``, best first.
+    """
+    df: Counter = Counter()
+    tf: dict[str, float] = defaultdict(float)
+    total: Counter = Counter()
+    seen = 0
+    for cands in docs_candidates:
+        seen += 1
+        for term, count in cands.items():
+            df[term] += 1
+            total[term] += count
+            tf[term] += 1.0 + math.log(count)
+    n = n_docs or seen
+    rows = []
+    for term, d in df.items():
+        # A term in every document says little about this batch; one in a single document says little about it either.
+        idf = math.log((1 + n) / (1 + d)) + 1.0
+        score = tf[term] * idf * (1.0 if d > 1 or n == 1 else 0.5)
+        rows.append({"keyword": term, "documents": d, "count": total[term], "score": round(score, 4)})
+    rows.sort(key=lambda r: (-r["score"], -r["count"], r["keyword"]))
+    return rows[:top] if top else rows
+
+
+__all__ = ["extract_keywords", "rank_keywords", "keyword_candidates", "corpus_keyword_scores", "background_df",
+           "REPORTING_VERBS", "PARAMS"]
