@@ -120,13 +120,19 @@ def _where(data: bytes, pos: int) -> str:
     return f"byte {pos} (line {line})"
 
 
+# High bytes of UTF-16 code units in Arabic or Latin text: Latin-1 (0x00), Arabic (0x06-0x08),
+# general punctuation (0x20), presentation forms (0xFB, 0xFE) and surrogates (emoji, 0xD8-0xDF).
+_UTF16_HIGH = frozenset([0x00, 0x06, 0x07, 0x08, 0x20, 0xFB, 0xFE, *range(0xD8, 0xE0)])
+
+
 def _decode_utf16_without_bom(data: bytes) -> tuple[str, str] | None:
-    # Mostly-ASCII or Arabic UTF-16 has a NUL or a 0x06 high byte in every other position.
+    # Arabic or Latin UTF-16 has one of a few high bytes in every other position.
+    # (Binary data that passes this decodes to control characters and is refused later.)
     if len(data) < 4 or len(data) % 2:
         return None
     even, odd = data[0::2], data[1::2]
     for enc, high in (("utf-16-le", odd), ("utf-16-be", even)):
-        share = sum(1 for b in high if b in (0x00, 0x06)) / len(high)
+        share = sum(1 for b in high if b in _UTF16_HIGH) / len(high)
         if share > 0.9:
             try:
                 return data.decode(enc), enc
