@@ -1,22 +1,270 @@
-"""Running the pipeline over many inputs. Every input yields exactly one Document, failed or not."""
+"""Running the pipeline over many inputs. Every input yields exactly one Document, failed or not.
+
+Engines:
+
+* ``jobs=1``: in this process, one Pipeline.
+* ``jobs>1``: worker processes (``fork`` on Linux, so backends loaded once in the
+  parent are shared copy-on-write; ``spawn`` elsewhere, each worker loading its own).
+  Files are sent to the workers as paths (``SourceRef``), so reading and decoding
+  happen in parallel too. At most ``window`` chunks are in flight and finished
+  Documents are handed on at once, so memory stays flat over any corpus size.
+* ``engine="dask"``: the same work as dask.distributed tasks (see dask_engine.py).
+
+Results come in input order (``order="input"``) or as soon as each is done
+(``order="completion"``).
+"""
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+import collections
+import gc
+import logging
+import multiprocessing
+import os
+import stat
+import sys
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence, Union
 
 from .document import Document, Source
 from .pipeline import Pipeline, Settings
-from .sources import SourceError
+from .sources import (DEFAULT_GLOB, DEFAULT_MAX_BYTES, STDIN_NAME, InputError, SourceError, display_name,
+                      expand_inputs, read_source, read_stream, stdin_stream)
+
+log = logging.getLogger(__name__)
+
+ORDERS = ("input", "completion")
+ENGINES = ("local", "dask")
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A file that the process analysing it reads and decodes (cheap to send to a worker)."""
+
+    path: str
+    encoding: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    @property
+    def name(self) -> str:
+        return display_name(self.path)
+
+
+Item = Union[Source, SourceError, SourceRef]
 
 
 def failed_document(err: SourceError) -> Document:
     return Document(source=Source(name=err.name, text="", encoding="", path=err.path), error=err.message)
 
 
-def run_documents(items: Iterable[Source | SourceError], settings: Settings, jobs: int = 1) -> Iterator[Document]:
-    """Documents in input order. (jobs > 1 is handled by the parallel engine when present.)"""
-    pipe = Pipeline(settings)
-    for item in items:
+def iter_inputs(paths: Iterable[str], *, glob: str = DEFAULT_GLOB, encoding: str | None = None,
+                max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None,
+                exclude: Iterable[str] = ()) -> Iterator[Item]:
+    """Like sources.iter_sources, but regular files stay unread (SourceRef) until a worker runs them.
+
+    Standard input, FIFOs and devices are read here (no other process can read them).
+    """
+    stdin_used = False
+    for item in expand_inputs(paths, glob, exclude=exclude):
         if isinstance(item, SourceError):
-            yield failed_document(item)
+            yield item
+        elif item == "-":
+            if stdin_used:
+                yield SourceError(STDIN_NAME, "standard input was given more than once; it is read only the first time")
+                continue
+            stdin_used = True
+            try:
+                yield read_stream(stdin if stdin is not None else stdin_stream(), STDIN_NAME, encoding, max_bytes)
+            except InputError as e:
+                yield SourceError(STDIN_NAME, str(e))
+        elif _is_regular(item):
+            yield SourceRef(item, encoding, max_bytes)
         else:
-            yield pipe.run(item)
+            yield resolve(SourceRef(item, encoding, max_bytes))
+
+
+def _is_regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True  # let read_source report the problem
+
+
+def count_inputs(paths: Sequence[str], glob: str = DEFAULT_GLOB, exclude: Iterable[str] = ()) -> int | None:
+    """How many inputs `paths` name (for a progress bar's total); None when stdin is among them."""
+    if "-" in paths:
+        return None
+    return sum(1 for _ in expand_inputs(paths, glob, exclude=exclude))
+
+
+def resolve(item: Item) -> Source | SourceError:
+    """Read a SourceRef; Sources and SourceErrors pass through."""
+    if not isinstance(item, SourceRef):
+        return item
+    try:
+        return read_source(item.path, item.encoding, item.max_bytes)
+    except InputError as e:
+        return SourceError(display_name(item.path), str(e), item.path)
+    except Exception as e:  # a decoder bug must not stop the batch either
+        log.debug("reading %s failed", item.path, exc_info=True)
+        return SourceError(display_name(item.path), f"cannot read: {type(e).__name__}: {e}", item.path)
+
+
+def process_item(pipe: Pipeline, item: Item) -> Document:
+    """One input to one Document (reading it first when it is a SourceRef)."""
+    src = resolve(item)
+    if isinstance(src, SourceError):
+        return failed_document(src)
+    return pipe.run(src)
+
+
+def preload(pipe: Pipeline) -> None:
+    """Load the backends the settings need now (so forked workers share them)."""
+    stages = pipe.settings.stages
+    if "lemmas" in stages:
+        pipe.morphology  # noqa: B018 - property loads the backend
+    if "entities" in stages:
+        pipe.ner  # noqa: B018
+
+
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def run_documents(items: Iterable[Item], settings: Settings, jobs: int = 1, *, order: str = "input",
+                  engine: str = "local", scheduler: str | None = None, chunk_size: int | None = None,
+                  window: int | None = None, transform: Callable[[Document], Any] | None = None) -> Iterator[Any]:
+    """One Document per item (Source, SourceError or SourceRef), or ``transform(document)``.
+
+    Args:
+        items: inputs, e.g. from iter_inputs() or sources.iter_sources().
+        settings: what to compute.
+        jobs: worker processes (1: in this process). For dask: ignored (the cluster decides),
+            except that a LocalCluster started here gets that many workers.
+        order: "input" (same order as items) or "completion" (each as soon as it is done).
+        engine: "local" (processes on this machine) or "dask".
+        scheduler: dask scheduler address; None starts a LocalCluster.
+        chunk_size: inputs per task; window: tasks in flight (defaults suit news articles).
+        transform: applied to each Document where it was made (in the worker), and its result
+            yielded instead; must be picklable for jobs > 1 (e.g. render.prepared.DocumentFormatter).
+
+    Raises:
+        BackendUnavailable: a backend the settings need cannot be loaded.
+    """
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
+    if engine == "dask":
+        from .dask_engine import run_dask
+
+        yield from run_dask(items, settings, scheduler=scheduler, workers=jobs, order=order,
+                            chunk_size=chunk_size, window=window, transform=transform)
+        return
+    if engine != "local":
+        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    if jobs <= 1:
+        pipe = Pipeline(settings)
+        for item in items:
+            doc = process_item(pipe, item)
+            yield transform(doc) if transform is not None else doc
+        return
+    yield from _run_pool(items, settings, jobs, order, chunk_size or 4, window or jobs * 4, transform)
+
+
+# ---- worker processes -------------------------------------------------------------------------
+
+# In a worker: the Pipeline it uses for every chunk. After fork it is the parent's preloaded one.
+_WORKER_PIPE: Pipeline | None = None
+_WORKER_TRANSFORM: Callable[[Document], Any] | None = None
+
+
+def _init_worker(settings: Settings, transform: Callable[[Document], Any] | None) -> None:
+    global _WORKER_PIPE, _WORKER_TRANSFORM
+    if _WORKER_PIPE is None or _WORKER_PIPE.settings != settings:
+        _WORKER_PIPE = Pipeline(settings)
+    _WORKER_TRANSFORM = transform
+    # Ctrl-C goes to the whole process group; the parent decides what to do, workers just stop quietly.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_chunk(chunk: list[Item]) -> list[Any]:
+    assert _WORKER_PIPE is not None
+    docs = [process_item(_WORKER_PIPE, item) for item in chunk]
+    return docs if _WORKER_TRANSFORM is None else [_WORKER_TRANSFORM(d) for d in docs]
+
+
+def mp_context() -> multiprocessing.context.BaseContext:
+    """fork where it is safe and cheap (Linux), so preloaded backends are shared; spawn elsewhere."""
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _run_pool(items: Iterable[Item], settings: Settings, jobs: int, order: str, chunk_size: int,
+              window: int, transform: Callable[[Document], Any] | None) -> Iterator[Any]:
+    global _WORKER_PIPE
+    ctx = mp_context()
+    forked = ctx.get_start_method() == "fork"
+    if forked:
+        # Load the heavy backends once here; the workers inherit them copy-on-write.
+        _WORKER_PIPE = Pipeline(settings)
+        preload(_WORKER_PIPE)
+        gc.collect()
+        gc.freeze()  # keep the collector from touching (and so copying) the shared objects in workers
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(settings, transform)) as pool:
+            yield from _stream(pool.submit, _run_chunk, _chunks(items, chunk_size), order, window)
+    finally:
+        if forked:
+            gc.unfreeze()
+            _WORKER_PIPE = None
+
+
+def _stream(submit: Callable[..., Future], fn: Callable, chunks: Iterator[list[Item]], order: str,
+            window: int) -> Iterator[Any]:
+    """Keep up to `window` chunks in flight; yield Documents in input or completion order."""
+    pending: collections.deque[Future] = collections.deque()
+    exhausted = False
+
+    def fill() -> None:
+        nonlocal exhausted
+        while not exhausted and len(pending) < window:
+            chunk = next(chunks, None)
+            if chunk is None:
+                exhausted = True
+            else:
+                pending.append(submit(fn, chunk))
+
+    try:
+        fill()
+        while pending:
+            if order == "input":
+                fut = pending.popleft()
+                docs = fut.result()
+            else:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                fut = next(f for f in pending if f in done)  # oldest finished first: stable when several are
+                pending.remove(fut)
+                docs = fut.result()
+            fill()
+            yield from docs
+    finally:
+        for fut in pending:
+            fut.cancel()
+
+
+def default_jobs() -> int:
+    """Cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1

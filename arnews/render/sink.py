@@ -11,11 +11,14 @@ import contextlib
 import os
 import sys
 import tempfile
-from typing import IO, Iterator
+from typing import IO, TYPE_CHECKING, Iterator
 
 from ..corpus import CorpusSummary
 from ..document import SCHEMA_VERSION, Document
-from .records import RowWriter, document_dict, document_rows, dumps
+from .records import RowWriter, dumps
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .prepared import DocumentFormatter, Prepared
 
 
 class AtomicFile:
@@ -93,6 +96,7 @@ class Sink:
         self._rows: RowWriter | None = None
         self._table = None
         self._first_json = True
+        self._formatter: "DocumentFormatter | None" = None
 
     def __enter__(self) -> "Sink":
         if self.output:
@@ -119,25 +123,39 @@ class Sink:
             self._stream.write('{"schema_version": %s, "documents": [' % dumps(SCHEMA_VERSION))
         return self
 
-    def add(self, doc: Document) -> None:
+    @property
+    def formatter(self) -> "DocumentFormatter":
+        """Document -> Prepared for this sink; picklable, so batch workers can format what they analysed."""
+        if self._formatter is None:
+            from .prepared import DocumentFormatter
+
+            self._formatter = DocumentFormatter(self.view, self.fmt, self.top, self.per_document)
+        return self._formatter
+
+    def add(self, item: "Document | Prepared") -> None:
+        """Write one document: a Document, or a Prepared one (formatted by `formatter`, e.g. in a worker)."""
+        from .prepared import Prepared
+
+        p = item if isinstance(item, Prepared) else self.formatter(item)
         self.documents += 1
-        self.corpus.add(doc)
+        self.corpus.add(p.digest)
         if not self.per_document:
             return
         s = self._stream
         assert s is not None
+        doc = p.doc
         if self.fmt == "html":
             self._html_docs.append(doc)
             return
         if self.fmt == "json":
-            s.write(("\n" if self._first_json else ",\n") + dumps(document_dict(doc, self.view, self.top)))
+            s.write(("\n" if self._first_json else ",\n") + (p.text or ""))
             self._first_json = False
         elif self.fmt == "jsonl":
-            s.write(dumps(document_dict(doc, self.view, self.top)) + "\n")
+            s.write((p.text or "") + "\n")
         elif self._rows is not None:
-            if doc.ok:
-                self._rows.write(document_rows(doc, self.view, self.top))
-        elif self._table is not None and doc.ok:
+            if p.text:
+                s.write(p.text)
+        elif self._table is not None and doc is not None and doc.ok:
             self._table.document(doc, self.view)
         s.flush()
 

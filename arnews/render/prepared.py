@@ -1,0 +1,80 @@
+"""Per-document output prepared where the document was analysed (e.g. in a worker process).
+
+A batch worker turns each Document into a ``Prepared``: the small digest the corpus
+summary needs plus the document's output already formatted (a JSON object, CSV rows).
+Only that travels back to the parent process, which just writes it: sending whole
+Documents (every token with its analysis) would cost the parent more than the
+analysis itself. Formats rendered in the parent (table, html) keep the Document.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from ..corpus import DocDigest, digest
+from ..document import Document
+from .records import RowWriter, document_dict, document_rows, dumps
+
+# Formats whose per-document output is a string that can be made anywhere.
+TEXT_FORMATS = ("json", "jsonl", "csv", "tsv")
+
+
+@dataclass
+class Prepared:
+    """One document ready for the Sink."""
+
+    digest: DocDigest
+    text: str | None = None  # json/jsonl: one JSON object (no newline); csv/tsv: rows without header
+    doc: Document | None = None  # formats rendered in the parent
+
+    @property
+    def ok(self) -> bool:
+        return self.digest.ok
+
+    @property
+    def error(self) -> str | None:
+        return self.digest.error
+
+    @property
+    def name(self) -> str:
+        return self.digest.name
+
+    @property
+    def words(self) -> int:
+        return self.digest.words
+
+
+class DocumentFormatter:
+    """Document -> Prepared for one view and format; picklable, so workers can run it."""
+
+    def __init__(self, view: str, fmt: str, top: int | None = 10, per_document: bool = True):
+        self.view, self.fmt, self.top, self.per_document = view, fmt, top, per_document
+        self._buf: io.StringIO | None = None
+        self._rows: RowWriter | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"view": self.view, "fmt": self.fmt, "top": self.top, "per_document": self.per_document}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state)
+
+    def __call__(self, doc: Document) -> Prepared:
+        d = digest(doc)
+        if not self.per_document:
+            return Prepared(d)
+        if self.fmt in ("json", "jsonl"):
+            return Prepared(d, text=dumps(document_dict(doc, self.view, self.top)))
+        if self.fmt in ("csv", "tsv"):
+            return Prepared(d, text=self._csv(doc) if doc.ok else "")
+        return Prepared(d, doc=doc)
+
+    def _csv(self, doc: Document) -> str:
+        if self._rows is None:
+            self._buf = io.StringIO()
+            self._rows = RowWriter(self._buf, self.view, self.fmt)  # its header is dropped below
+        assert self._buf is not None
+        self._buf.seek(0)
+        self._buf.truncate(0)
+        self._rows.write(document_rows(doc, self.view, self.top))
+        return self._buf.getvalue()
