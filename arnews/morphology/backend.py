@@ -1,0 +1,133 @@
+"""A morphology backend: a CAMeL Tools Analyzer (built-in or official DB) plus the ranker."""
+from __future__ import annotations
+
+import re
+import threading
+
+from .base import WordAnalysis
+from .disambiguate import Candidate, Ranker, build_candidates, dediac, pos_signature
+
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+_DIGITS = re.compile(r"^[0-9\u0660-\u0669\u06f0-\u06f9.,٫٬%]+$")
+# In treebank input على / إلى / لدى are written with final ي before a split-off pronoun.
+_BEFORE_PRONOUN = {"علي": ("على", "عَلَى"), "إلي": ("إلى", "إِلَى"), "الي": ("إلى", "إِلَى"), "لدي": ("لدى", "لَدَى")}
+_CLITIC_PRONOUNS = frozenset(("ه", "ها", "هم", "هما", "هن", "ي", "ني", "نا", "ك", "كم", "كما", "كن"))
+
+
+def _non_arabic(word: str) -> WordAnalysis:
+    if _DIGITS.match(word):
+        return WordAnalysis(word, word, "digit", None, [], word, [], "lexicon")
+    if not any(ch.isalnum() for ch in word):
+        return WordAnalysis(word, word, "punc", None, [], word, [], "lexicon")
+    if word.isascii():
+        return WordAnalysis(word, word, "latin", None, [], word, [], "guess")
+    return WordAnalysis(word, word, "foreign", None, [], word, [], "guess")
+
+
+class AnalyzerBackend:
+    """Analyses words with a CAMeL Analyzer and disambiguates them with the ranker.
+
+    Candidates (with their static scores) are cached per distinct word and input mode.
+    """
+
+    def __init__(self, name: str, version: str, analyzer, ranker: Ranker | None = None, mle=None):
+        self.name = name
+        self.version = version
+        self._analyzer = analyzer
+        self._ranker = ranker or Ranker()
+        self._mle = mle  # optional camel_tools MLEDisambiguator (official data)
+        self._cache: dict[tuple[str, bool], tuple[list[Candidate], str, float]] = {}
+        self._lock = threading.Lock()
+        ctx = [abs(v) for k, v in self._ranker.weights.items() if k.startswith(("ppos=", "npos="))]
+        self._ctx_bound = 2 * max(ctx, default=0.0)
+
+    # -- candidates ---------------------------------------------------------------------------
+    def candidates(self, word: str, pre_split: bool = False) -> tuple[list[Candidate], str, float]:
+        """(candidates sorted by static score, POS signature, static margin top1-top2)."""
+        key = (word, pre_split)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        analyses = self._analyzer.analyze(word)
+        cands = build_candidates(word, analyses, pre_split, self._ranker.prior)
+        if self._mle is not None:
+            self._mark_mle(word, cands)
+        self._ranker.static_score(cands)
+        cands.sort(key=lambda c: -c.score)
+        margin = cands[0].score - cands[1].score if len(cands) > 1 else float("inf")
+        entry = (cands, pos_signature(cands), margin)
+        if len(self._cache) < 500_000:
+            self._cache[key] = entry
+        return entry
+
+    def _mark_mle(self, word: str, cands: list[Candidate]) -> None:
+        try:
+            top = self._mle.disambiguate([word])[0].analyses
+        except Exception:
+            return
+        if not top:
+            return
+        a = top[0].analysis
+        lemma, pos = dediac(a.get("lex", "")), a.get("pos")
+        for c in cands:
+            if c.lemma == lemma and c.pos == pos and c.source != "guess":
+                c.feats["mle_top"] = 1.0
+
+    def first_analysis_lemma(self, word: str) -> str:
+        """The undiacritised lemma of the analyser's first analysis (the word itself if none)."""
+        analyses = self._analyzer.analyze(dediac(word))
+        return dediac(analyses[0].get("lex") or word) if analyses else word
+
+    # -- decoding -----------------------------------------------------------------------------
+    def choose(self, words: list[str], pre_split: bool, known_forms: set[str] | None = None) -> list[Candidate | WordAnalysis]:
+        entries = []
+        for w in words:
+            if not _ARABIC_LETTER.search(w):
+                entries.append(None)
+            else:
+                entries.append(self.candidates(w, pre_split))
+        n = len(words)
+        out: list[Candidate | WordAnalysis] = []
+        ranker = self._ranker
+        bound = self._ctx_bound
+        for i, entry in enumerate(entries):
+            if entry is None:
+                out.append(_non_arabic(words[i]))
+                continue
+            cands, _sig, margin = entry
+            best = cands[0]
+            if margin <= bound and bound > 0:
+                prev_sig = entries[i - 1][1] if i > 0 and entries[i - 1] is not None else ("BOS" if i == 0 else "nonar")
+                next_sig = entries[i + 1][1] if i + 1 < n and entries[i + 1] is not None else ("EOS" if i + 1 == n else "nonar")
+                best_score = None
+                for c in cands:
+                    s = c.score + ranker.context_bonus(c, prev_sig, next_sig)
+                    if best_score is None or s > best_score:
+                        best, best_score = c, s
+            if pre_split and i + 1 < n and words[i + 1] in _CLITIC_PRONOUNS and words[i] in _BEFORE_PRONOUN:
+                lemma, diac = _BEFORE_PRONOUN[words[i]]
+                best = Candidate(lemma, diac, "prep", "on;to;at", (), words[i], (), "lexicon", {})
+            elif best.source != "lexicon" and not pre_split:
+                best = self._name_clitics(words[i], cands, best, known_forms if known_forms is not None else set(words))
+            out.append(best)
+        return out
+
+    @staticmethod
+    def _name_clitics(word: str, cands: list[Candidate], best: Candidate, known: set[str]) -> Candidate:
+        """Unknown word in running text: strip a proclitic only when the bare form occurs on its own
+        nearby (لبيونغ next to بيونغ); otherwise the whole word is the name."""
+        options = [c for c in cands if c.source == "backoff" and c.proclitics and c.lemma in known]
+        if options:
+            return max(options, key=lambda c: len(c.lemma))
+        for c in cands:
+            if c.source == "backoff" and not c.proclitics and not c.enclitics and c.lemma == word:
+                return c
+        return best
+
+    def analyze_sentence(self, words: list[str], *, pre_split: bool = False,
+                         known_forms: set[str] | None = None) -> list[WordAnalysis]:
+        """One analysis per word, in context. ``known_forms``: other word forms of the text, used
+        to decide whether an unknown word carries a clitic (defaults to the sentence's words)."""
+        clean = [dediac(w) for w in words]
+        res = self.choose(clean, pre_split, known_forms)
+        return [r.to_analysis() if isinstance(r, Candidate) else r for r in res]

@@ -1,0 +1,271 @@
+"""Pick one analysis per word in context.
+
+Every word gets a list of candidates: the analyser's analyses (deduplicated by lemma, POS and
+clitics), closed-class readings from a small table (clitic pronouns and particles standing
+alone, as in treebank input), and always one *guess*: the word itself as a proper noun, which
+is the right answer for names and foreign words the lexicon lacks or mangles.
+
+A linear model scores the candidates (a conditional-logit ranker trained on UD Arabic PADT dev
+by benchmarks/train_lemma_ranker.py; weights in data/lemma_ranker.json). Features are general
+on purpose: POS, clitics on already-split input, spelling variants, backoff, lemma frequency in
+news text, the POS signature of the neighbouring words, a few shape cues for names. No per-lemma
+weights, so the model does not memorise the training lemmas.
+
+Everything static about a word (its candidates and their static scores) is cached per distinct
+word, so running text costs one dict lookup per token plus a few for ambiguous words.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from .base import WordAnalysis
+
+DATA_DIR = Path(__file__).parent / "data"
+MODEL_PATH = DATA_DIR / "lemma_ranker.json"
+PRIOR_PATH = DATA_DIR / "lemma_prior.json.gz"
+
+_DIAC_RE = re.compile("[\u064b-\u0652\u0670\u0640\u06d6-\u06ed]")
+_MATCH = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
+                        "\u0649": "\u064a", "\u0629": "\u0647"})
+
+
+def dediac(s: str) -> str:
+    return _DIAC_RE.sub("", s)
+
+
+def match_key(s: str) -> str:
+    """Lenient comparison key (no diacritics, merged alef forms, ى→ي, ة→ه)."""
+    return dediac(s).translate(_MATCH)
+
+
+# Clitic feature values -> surface forms.
+_PRC_SURFACE = {"wa": "و", "fa": "ف", "bi": "ب", "ka": "ك", "li": "ل", "la": "ل", "sa": "س", "Al": "ال",
+                ">a": "أ", "lA": "لا", "mA": "ما", "ta": "ت", "ha": "ها", "yA": "يا", "El": "عل", "ma": "ما",
+                "wA": "وا", "Ea": "ع", "fi": "في", "min": "من"}
+_ENC_SURFACE = {"3ms": "ه", "3fs": "ها", "3d": "هما", "3mp": "هم", "3fp": "هن", "2ms": "ك", "2fs": "ك",
+                "2d": "كما", "2mp": "كم", "2fp": "كن", "1s": "ي", "1p": "نا", "3p": "هم", "2p": "كم"}
+
+
+@lru_cache(maxsize=256)
+def _prc_surface(value: str) -> str | None:
+    if not value or value in ("0", "na", "-"):
+        return None
+    head = value.split("_")[0]
+    return _PRC_SURFACE.get(head, head)
+
+
+@lru_cache(maxsize=256)
+def _enc_surface(value: str) -> str | None:
+    if not value or value in ("0", "na", "-"):
+        return None
+    pn, _, kind = value.partition("_")
+    if pn == "1s" and kind == "dobj":
+        return "ني"
+    return _ENC_SURFACE.get(pn, pn)
+
+
+# Treebank (and general lexicographic) conventions for closed-class lemmas.
+_PRONOUNS = ("هو", "هي", "هم", "هما", "هن", "أنا", "نحن", "أنت", "أنتم", "أنتما", "أنتن", "إياه", "إياها", "إياهم")
+_LEMMA_CONVENTIONS = {
+    **{p: ("هو", "هُوَ") for p in _PRONOUNS},
+    "التي": ("الذي", "الَّذِي"), "الذين": ("الذي", "الَّذِي"), "اللذان": ("الذي", "الَّذِي"), "اللتان": ("الذي", "الَّذِي"),
+    "اللذين": ("الذي", "الَّذِي"), "اللتين": ("الذي", "الَّذِي"), "اللواتي": ("الذي", "الَّذِي"), "اللاتي": ("الذي", "الَّذِي"),
+    "اللائي": ("الذي", "الَّذِي"),
+    "هذه": ("هذا", "هٰذا"), "هؤلاء": ("هذا", "هٰذا"), "هذان": ("هذا", "هٰذا"), "هاتان": ("هذا", "هٰذا"),
+    "هذين": ("هذا", "هٰذا"), "هاتين": ("هذا", "هٰذا"),
+}
+_CLITIC_PRONOUNS = ("ه", "ها", "هم", "هما", "هن", "ي", "ني", "نا", "ك", "كم", "كما", "كن")
+# word -> [(lemma, lemma_diac, pos, gloss)] readings that the lexicon lacks or buries.
+CLOSED: dict[str, list[tuple[str, str, str, str]]] = {
+    "و": [("و", "وَ", "conj", "and")],
+    "ف": [("ف", "فَ", "conj", "and;so")],
+    "ب": [("ب", "بِ", "prep", "by;with")],
+    "ل": [("ل", "لِ", "prep", "for;to"), ("ل", "لِ", "part", "to;in order to")],
+    "ك": [("ك", "كَ", "prep", "like;such as"), ("هو", "هُوَ", "pron", "you")],
+    "س": [("س", "سَ", "part_fut", "will")],
+    "ال": [("ال", "ال", "part_det", "the")],
+    **{c: [("هو", "هُوَ", "pron", "he;she;it;they")] for c in _CLITIC_PRONOUNS if c != "ك"},
+    **{p: [("هو", "هُوَ", "pron", "he;she;it;they")] for p in _PRONOUNS},
+}
+_CLOSED_POS = frozenset(("prep", "conj", "conj_sub", "part", "part_neg", "part_fut", "part_interrog", "part_det",
+                         "pron", "pron_dem", "pron_rel", "pron_interrog", "adv_interrog", "interj"))
+
+
+class Candidate:
+    __slots__ = ("lemma", "lemma_diac", "pos", "gloss", "proclitics", "stem", "enclitics", "source", "feats", "score")
+
+    def __init__(self, lemma, lemma_diac, pos, gloss, proclitics, stem, enclitics, source, feats):
+        self.lemma = lemma
+        self.lemma_diac = lemma_diac
+        self.pos = pos
+        self.gloss = gloss
+        self.proclitics = proclitics
+        self.stem = stem
+        self.enclitics = enclitics
+        self.source = source
+        self.feats = feats  # dict name -> value
+        self.score = 0.0
+
+    def to_analysis(self) -> WordAnalysis:
+        return WordAnalysis(self.lemma, self.lemma_diac, self.pos, self.gloss, list(self.proclitics), self.stem,
+                            list(self.enclitics), self.source)
+
+    def __repr__(self) -> str:
+        return f"Candidate({self.lemma!r}, {self.pos}, {self.proclitics}, {self.enclitics}, {self.source}, {self.score:.2f})"
+
+
+def _gloss(a: dict) -> str | None:
+    g = a.get("stemgloss") or a.get("gloss")
+    if not g or g in ("_", "NOAN"):
+        return None
+    return g.replace("_", " ")
+
+
+_FOREIGN_END = ("يا", "فا", "وف", "يف", "سكي", "ينغ", "ونغ", "يس", "وس", "غ")
+
+
+def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: dict[str, float]) -> list[Candidate]:
+    """Candidates with their static features (not yet scored)."""
+    mode = "split" if pre_split else "raw"
+    groups: dict[tuple, Candidate] = {}
+    nlex = 0
+    for a in analyses:
+        pos = a.get("pos") or "noun"
+        lex = a.get("lex") or word
+        lemma = dediac(lex)
+        lemma_diac = lex
+        if pos.startswith("pron") or pos in ("noun", "adj") and lemma in ("هذه", "هؤلاء"):
+            conv = _LEMMA_CONVENTIONS.get(lemma)
+            if conv:
+                lemma, lemma_diac = conv
+        procl = tuple(s for s in (_prc_surface(a.get(f, "0")) for f in ("prc3", "prc2", "prc1", "prc0")) if s)
+        encl = tuple(s for s in (_enc_surface(a.get("enc0", "0")),) if s)
+        src = a.get("source")
+        backoff = src == "backoff"
+        if not backoff:
+            nlex += 1
+        key = (lemma_diac, pos, procl, encl, backoff)
+        c = groups.get(key)
+        if c is None:
+            stem = dediac(a.get("stem") or "")
+            c = Candidate(lemma, lemma_diac, pos, None if backoff else _gloss(a), procl, stem, encl,
+                          "backoff" if backoff else "lexicon", {"spvar": 1.0, "n": 0.0})
+            groups[key] = c
+        c.feats["n"] += 1.0
+        if src != "spvar":
+            c.feats["spvar"] = 0.0
+    cands = list(groups.values())
+    for c in CLOSED.get(word, ()):
+        cands.append(Candidate(c[0], c[1], c[2], c[3], (), word, (), "lexicon", {"closed": 1.0}))
+    self_lemma = word
+    cands.append(Candidate(self_lemma, self_lemma, "noun_prop", None, (), word, (), "guess", {"self": 1.0}))
+
+    wkey = match_key(word)
+    lex_poss = {c.pos for c in cands if c.source == "lexicon"}
+    all_prop = bool(lex_poss) and lex_poss <= {"noun_prop"}
+    foreign_shape = word.endswith(_FOREIGN_END) or "يي" in word or "ىي" in word
+    n_lemmas = len({c.lemma for c in cands if c.source == "lexicon"})
+    for c in cands:
+        f = c.feats
+        n = f.pop("n", 1.0)
+        spvar = f.pop("spvar", 0.0)
+        f[f"pos={c.pos}"] = 1.0
+        if spvar:
+            f["spvar"] = 1.0
+        if c.source == "backoff":
+            f["backoff"] = 1.0
+        if c.source == "guess":
+            f["self&nlex0"] = 1.0 if nlex == 0 else 0.0
+            f["self&allprop"] = 1.0 if all_prop else 0.0
+            f["self&foreign"] = 1.0 if foreign_shape else 0.0
+            f["self&short"] = 1.0 if len(word) <= 3 else 0.0
+            f["self&al"] = 1.0 if word.startswith("ال") else 0.0
+            f["self&nlemmas"] = math.log1p(n_lemmas)
+        else:
+            f["mass"] = math.log(n)
+            lk = match_key(c.lemma)
+            if lk == wkey:
+                f["lemeqword"] = 1.0
+            pr = prior.get(f"{lk}|{c.pos}")
+            f["prior"] = pr if pr is not None else 0.0
+            if pr is None:
+                f["prior_none"] = 1.0
+            if c.proclitics:
+                nonal = [p for p in c.proclitics if p != "ال"]
+                if nonal:
+                    f[f"{mode}:prc"] = float(len(nonal))
+                if "ال" in c.proclitics:
+                    f["al"] = 1.0
+            if c.enclitics:
+                f[f"{mode}:enc"] = 1.0
+            if c.pos in _CLOSED_POS:
+                f["closedpos&len"] = min(len(word), 6) / 6.0
+            if c.lemma.endswith("ة") and c.pos in ("noun", "adj"):
+                f["fem_lemma"] = 1.0
+            if c.pos == "noun_prop" and c.source == "lexicon":
+                f["lexprop&foreign"] = 1.0 if foreign_shape else 0.0
+        f = {k: v for k, v in f.items() if v}
+        c.feats = f
+    return cands
+
+
+def pos_signature(cands: list[Candidate]) -> str:
+    """A weight-independent summary of a word's POS options, used as context for its neighbours."""
+    poss = {c.pos for c in cands if c.source != "guess"}
+    if not poss:
+        return "unk"
+    if len(poss) == 1:
+        return next(iter(poss))
+    if poss <= {"noun", "adj", "noun_prop", "adj_num", "noun_num"}:
+        return "nominal"
+    return "amb"
+
+
+class Ranker:
+    """Linear scorer over candidate features; weights from the shipped JSON model."""
+
+    def __init__(self, weights: dict[str, float] | None = None, prior: dict[str, float] | None = None):
+        self.weights = weights if weights is not None else load_weights()
+        self.prior = prior if prior is not None else load_prior()
+
+    def static_score(self, cands: list[Candidate]) -> None:
+        w = self.weights
+        for c in cands:
+            c.score = sum(w.get(k, 0.0) * v for k, v in c.feats.items())
+
+    def context_bonus(self, c: Candidate, prev_sig: str, next_sig: str) -> float:
+        w = self.weights
+        return w.get(f"ppos={prev_sig}&pos={c.pos}", 0.0) + w.get(f"npos={next_sig}&pos={c.pos}", 0.0)
+
+
+def context_feats(c: Candidate, prev_sig: str, next_sig: str) -> dict[str, float]:
+    return {f"ppos={prev_sig}&pos={c.pos}": 1.0, f"npos={next_sig}&pos={c.pos}": 1.0}
+
+
+def load_weights(path: Path = MODEL_PATH) -> dict[str, float]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)["weights"]
+    except FileNotFoundError:
+        return dict(DEFAULT_WEIGHTS)
+
+
+def load_prior(path: Path = PRIOR_PATH) -> dict[str, float]:
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            return json.load(fh)["prior"]
+    except FileNotFoundError:
+        return {}
+
+
+# Hand-set fallback (camel-offline.md's heuristics) used when no trained model is shipped.
+DEFAULT_WEIGHTS = {
+    "split:prc": -3.0, "split:enc": -3.0, "raw:prc": -0.2, "raw:enc": -0.1, "spvar": -1.0, "backoff": -2.0,
+    "pos=verb": -0.3, "prior": 0.3, "closed": 2.0, "self": -4.0, "self&nlex0": 5.0, "self&allprop": 2.0,
+    "lemeqword": 0.3, "mass": 0.2,
+}
