@@ -10,7 +10,7 @@ kind of broken input (all covered by tests/test_bad_input.py):
   control characters: refused as binary;
 * a few NUL bytes inside otherwise good text (broken exports): each NUL is read
   as a space (so words on both sides stay apart and offsets stay true), with a
-  warning; many NULs mean a binary file;
+  warning; text that is over 30% NULs and other controls is binary;
 * UTF-8 with a few bad bytes (at most 1 for every 20 good non-ASCII characters),
   or cut in the middle of a character at the end: the bad bytes become U+FFFD,
   with a warning giving the count and the first byte offset and line; anything
@@ -72,7 +72,7 @@ _LEGACY = ["cp1256", "iso8859_6", "cp720", "mac_arabic", "cp1252", "latin_1"]
 # Control characters that never occur in text (tab, newlines, form feed and ESC are left out:
 # ESC sequences are shown escaped by the table renderer and kept in data output).
 _BINARY_CONTROLS_RE = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
-_BINARY_CONTROL_SHARE = 0.10  # above this share of control characters a "text" is binary
+_BINARY_CONTROL_SHARE = 0.30  # above this share of control characters a "text" is binary
 _MAX_BAD_UTF8_RATIO = 1 / 20  # bad bytes per good non-ASCII character still read as UTF-8
 _ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
 
@@ -135,10 +135,19 @@ def _decode_utf16_without_bom(data: bytes) -> tuple[str, str] | None:
         share = sum(1 for b in high if b in _UTF16_HIGH) / len(high)
         if share > 0.9:
             try:
-                return data.decode(enc), enc
+                text = data.decode(enc)
             except UnicodeDecodeError:
-                return None
+                continue
+            # Check the characters too: UTF-8 Arabic (0xD8/0xD9 lead bytes) must not pass for surrogates.
+            if sum(1 for c in text if _is_utf16_text_char(c)) >= 0.9 * len(text):
+                return text, enc
     return None
+
+
+def _is_utf16_text_char(c: str) -> bool:
+    o = ord(c)
+    return (o <= 0x24F or 0x600 <= o <= 0x8FF or 0x2000 <= o <= 0x206F or 0xFB50 <= o <= 0xFEFF
+            or o >= 0x10000)
 
 
 def _lenient_utf8(data: bytes, err: UnicodeDecodeError) -> Decoded | None:
