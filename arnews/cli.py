@@ -95,14 +95,14 @@ def _error_line(name: str, message: str) -> None:
     click.echo(f"arnews: error: {neutralize(name)}: {neutralize(message)}", err=True)
 
 
-def _warning_lines(doc: Any, quiet: bool) -> None:
+def _warning_lines(name: str, warnings: list[str], quiet: bool) -> None:
     """What the reader flagged for this input (empty, repaired bytes, ...), on stderr unless -q."""
-    if quiet or not doc.source.warnings:
+    if quiet or not warnings:
         return
     from .render.text import neutralize
 
-    for w in doc.source.warnings:
-        click.echo(f"arnews: warning: {neutralize(doc.source.name)}: {neutralize(w)}", err=True)
+    for w in warnings:
+        click.echo(f"arnews: warning: {neutralize(name)}: {neutralize(w)}", err=True)
 
 
 class ArnewsError(click.ClickException):
@@ -189,8 +189,10 @@ def _resolve_paths(ctx: click.Context, paths: tuple[str, ...], output: str | Non
 
 def _run(ctx: click.Context, *, view: str, paths: tuple[str, ...], settings: Settings, fmt: str, output: str | None,
          bidi: str, glob: str, encoding: str | None, max_bytes: int, quiet: bool, jobs: int = 1,
-         summary: bool = True, per_document: bool = True) -> None:
-    from .batch import run_documents
+         summary: bool = True, per_document: bool = True, order: str = "input", engine: str = "local",
+         scheduler: str | None = None) -> None:
+    from .batch import count_inputs, iter_inputs, run_documents
+    from .progress import BatchProgress, progress_wanted
     from .render.sink import Sink
 
     paths = _resolve_paths(ctx, paths, output)
@@ -202,26 +204,40 @@ def _run(ctx: click.Context, *, view: str, paths: tuple[str, ...], settings: Set
         except LookupError:
             raise click.BadParameter(f"unknown encoding {encoding!r} (try utf-8, cp1256, iso8859-6, utf-16)",
                                      ctx=ctx, param_hint="'--encoding'") from None
+    if scheduler:
+        engine = "dask"
     # The output file is never read as an input (e.g. `arnews analyze corpus/ -o corpus/out.txt`).
-    items = iter_sources(paths, glob=glob, encoding=encoding, max_bytes=max_bytes,
-                         exclude=(output,) if output else ())
+    exclude = (output,) if output else ()
+    # Files are read by whichever process analyses them (workers, in a parallel batch).
+    items = iter_inputs(paths, glob=glob, encoding=encoding, max_bytes=max_bytes, exclude=exclude)
+    # A progress bar for a person watching stderr, unless documents are printed on the same terminal.
+    show = progress_wanted(quiet, per_document and not output and fmt in ("table", "html") and sys.stdout.isatty())
+    total = count_inputs(paths, glob, exclude) if show else None
     failed = 0
     interrupted = False
     with _DeferredInterrupt() as deferred, \
             Sink(view=view, fmt=fmt, output=output, bidi=bidi, top=settings.top,
-                 summary=summary, per_document=per_document) as sink:
+                 summary=summary, per_document=per_document) as sink, \
+            BatchProgress(total, show and total != 1) as progress:
         try:
-            for doc in run_documents(items, settings, jobs=jobs):
+            # Workers format their documents (sink.formatter); only text and a digest come back.
+            for doc in run_documents(items, settings, jobs=jobs, order=order, engine=engine, scheduler=scheduler,
+                                     transform=sink.formatter):
                 if not doc.ok:
                     failed += 1
-                    _error_line(doc.source.name, doc.error or "failed")
-                _warning_lines(doc, quiet)
+                    _error_line(doc.name, doc.error or "failed")
+                _warning_lines(doc.name, doc.digest.source_warnings, quiet)
                 deferred.write(lambda: sink.add(doc))
+                progress.advance(doc.words)
         except KeyboardInterrupt:
             interrupted = True
             sink.interrupted()
         except BackendUnavailable as e:
             raise ArnewsError(str(e)) from None
+        except Exception as e:
+            if type(e).__name__ == "DaskUnavailable":
+                raise ArnewsError(str(e)) from None
+            raise
     if interrupted:
         where = (f"; output so far kept in {sink.partial_path} ({output} not changed)" if sink.partial_path
                  else "; the documents finished so far were written")
@@ -282,13 +298,15 @@ def _command(name: str, view: str, stages: tuple[str, ...], help_text: str, *, b
     """Define one document command; they differ only in view, stages and options."""
 
     def body(ctx: click.Context, paths, glob, encoding, max_bytes, steps, skip_steps, verbose, quiet, fmt, output,
-             bidi, top=10, morphology=None, ner=None, verbs=False, names=False, jobs=1, summary_mode=None):
+             bidi, top=10, morphology=None, ner=None, verbs=False, names=False, jobs=1, summary_mode=None,
+             order="input", engine="local", scheduler=None):
         _setup_logging(verbose, quiet)
         settings = _build_settings(ctx, steps, skip_steps, top=top, morphology=morphology, ner=ner,
                                    keyword_verbs=verbs, keyword_names=names).with_stages(*stages)
         _run(ctx, view=view, paths=paths, settings=settings, fmt=fmt, output=output, bidi=bidi, glob=glob,
              encoding=encoding, max_bytes=max_bytes, quiet=quiet, jobs=jobs,
-             summary=summary_mode != "per-document", per_document=summary_mode != "summary-only")
+             summary=summary_mode != "per-document", per_document=summary_mode != "summary-only",
+             order=order, engine=engine, scheduler=scheduler)
 
     fn = click.pass_context(body)
     fn.__doc__ = help_text
@@ -305,7 +323,15 @@ def _command(name: str, view: str, stages: tuple[str, ...], help_text: str, *, b
                           help="Let names of people and places compete as keywords.")(fn)
     if batch:
         fn = click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
-                          show_default="number of cores", help="Worker processes for folders and many files.")(fn)
+                          show_default="number of cores",
+                          help="Worker processes for folders and many files (1: no workers).")(fn)
+        fn = click.option("--order", type=click.Choice(["input", "completion"]), default="input", show_default=True,
+                          help="Write documents in input order, or each as soon as it is done.")(fn)
+        fn = click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                          help="Run on this machine, or as dask.distributed tasks (pip install 'arnews[dask]').")(fn)
+        fn = click.option("--scheduler", metavar="ADDRESS",
+                          help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --engine dask; "
+                               "without it a local cluster with --jobs workers is started).")(fn)
         fn = click.option("--per-document", "summary_mode", flag_value="per-document",
                           help="Only the per-document output, no corpus summary.")(fn)
         fn = click.option("--summary-only", "summary_mode", flag_value="summary-only",

@@ -37,12 +37,14 @@ class DocDigest:
     entities: list[tuple[str, str, int]] = field(default_factory=list)  # (canonical, label, mentions)
     keyword_counts: dict[str, int] = field(default_factory=dict)  # candidate term -> count in this document
     keyword_info: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # term -> (surface, gloss)
+    source_warnings: list[str] = field(default_factory=list)  # what the reader flagged (shown on stderr)
 
 
 def digest(doc: Document) -> DocDigest:
     """The part of a Document that the corpus summary uses."""
+    warnings = list(doc.source.warnings)
     if not doc.ok:
-        return DocDigest(doc.source.name, False, doc.error or "failed")
+        return DocDigest(doc.source.name, False, doc.error or "failed", source_warnings=warnings)
     cands = doc.extra.get("keyword_candidates")
     if cands is None:  # keywords stage without candidates (or an older one): use the document's keywords
         cands = {k.lemma: k.count for k in doc.keywords}
@@ -55,7 +57,7 @@ def digest(doc: Document) -> DocDigest:
     return DocDigest(
         name=doc.source.name, ok=True, words=doc.stats.words, sentences=doc.stats.sentences,
         entities=[(g.canonical, g.label, g.count) for g in doc.entity_groups],
-        keyword_counts=dict(cands), keyword_info=info,
+        keyword_counts=dict(cands), keyword_info=info, source_warnings=warnings,
     )
 
 
