@@ -20,7 +20,7 @@ import importlib.util
 import re
 from pathlib import Path
 
-BUILDER_VERSION = 3
+BUILDER_VERSION = 4
 
 # Buckwalter transliteration -> Arabic script (with diacritics).
 _BW2AR = str.maketrans({
@@ -54,6 +54,7 @@ _PREFIX_TAGS = {
 }
 _ENC_RE = re.compile(r"(POSS_PRON|[PIC]VSUFF_DO):?_?([123][MF]?[SDP]?)")
 
+_CLITIC_TAGS = frozenset(("DET", "CONJ", "PREP", "FUT", "EMPHATIC_PARTICLE", "SUBJUNC"))
 # Explicit BAMA POS tags -> CAMeL POS.
 _TAG_POS = {
     "ADJ": "adj", "NOUN": "noun", "ADV": "adv", "PREP": "prep", "CONJ": "conj", "ABBREV": "abbrev",
@@ -140,7 +141,9 @@ def _affix_feats(tags: str, kind: str) -> dict[str, str]:
 def _stem_pos(cat: str, voc: str, gloss: str, tags: str) -> tuple[str, str]:
     """(CAMeL POS, BAMA bw tag string) for a stem entry."""
     if tags:
-        first = tags.split("+")[0]
+        parts = tags.split("+")
+        # Composite stems (Al/DET+{ivon/ADJ+..., PREP+mA/REL_PRON): the first content tag decides.
+        first = next((p for p in parts if p.split("/")[-1] not in _CLITIC_TAGS), parts[0])
         tag = first.split("/")[-1] if "/" in first else first
         if tag.startswith("DEM_PRON"):
             pos = "pron_dem"
@@ -148,7 +151,7 @@ def _stem_pos(cat: str, voc: str, gloss: str, tags: str) -> tuple[str, str]:
             pos = "pron"
         else:
             pos = _TAG_POS.get(tag, "noun" if cat.startswith("N") else "part")
-        bw = tags if "/" in first else f"{voc}/{tags}"
+        bw = tags if "/" in parts[0] else f"{voc}/{tags}"
         return pos, bw
     if cat.startswith(("PV", "IV", "CV")):
         kind = {"P": "VERB_PERFECT", "I": "VERB_IMPERFECT", "C": "VERB_IMPERATIVE"}[cat[0]]
@@ -231,7 +234,7 @@ def build_db_text(src: Path | None = None) -> str:
         voc = voc.replace(" ", "")  # ~290 composite stems are written as one word
         pos, bw = _stem_pos(cat, voc, gloss, tags)
         base = re.split(r"[_-]", lid, maxsplit=1)[0] if lid and " " not in lid else voc
-        feats = {"pos": pos, "diac": bw2ar(voc), "lex": bw2ar(base or voc), "gloss": _clean(gloss), "bw": _clean(bw),
+        feats = {"pos": pos, "diac": bw2ar(voc), "lex": bw2ar(base or voc).replace("\u0671", "\u0627"), "gloss": _clean(gloss), "bw": _clean(bw),
                  "prc3": "0", "prc2": "0", "prc1": "0", "prc0": "0", "enc0": "0"}
         line = f"{surface_key(bw2ar(surface))}\t{cat}\t{_feats(feats)}"
         if line not in seen:

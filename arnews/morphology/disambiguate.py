@@ -169,6 +169,10 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
     lex_poss = {c.pos for c in cands if c.source == "lexicon"}
     all_prop = bool(lex_poss) and lex_poss <= {"noun_prop"}
     foreign_shape = word.endswith(_FOREIGN_END) or "يي" in word or "ىي" in word
+    # In split (treebank) input a word whose every reading needs a clitic is usually left unsplit
+    # on purpose: the treebank's foreign/unanalysed words (X), lemma = the word itself.
+    all_clitic = bool(lex_poss) and all((any(p != "ال" for p in c.proclitics) or c.enclitics)
+                                        for c in cands if c.source == "lexicon")
     n_lemmas = len({c.lemma for c in cands if c.source == "lexicon"})
     for c in cands:
         f = c.feats
@@ -186,15 +190,20 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
             f["self&short"] = 1.0 if len(word) <= 3 else 0.0
             f["self&al"] = 1.0 if word.startswith("ال") else 0.0
             f["self&nlemmas"] = math.log1p(n_lemmas)
+            f[f"{mode}:self&allclitic"] = 1.0 if all_clitic else 0.0
         else:
             f["mass"] = math.log(n)
             lk = match_key(c.lemma)
             if lk == wkey:
                 f["lemeqword"] = 1.0
-            pr = prior.get(f"{lk}|{c.pos}")
-            f["prior"] = pr if pr is not None else 0.0
-            if pr is None:
-                f["prior_none"] = 1.0
+            pr = prior.get(f"{lk}|{c.pos}", 0.0)
+            f["prior"] = pr
+            f["prior_lem"] = prior.get(lk, 0.0)
+            if pr == 0.0:
+                f["prior0"] = 1.0
+            f["lemlen_diff"] = (len(word) - len(c.lemma)) / 4.0
+            if len(c.lemma) <= 2:
+                f[f"short_lemma&{c.pos if c.pos in ('verb', 'noun', 'adj') else 'other'}"] = 1.0
             if c.proclitics:
                 nonal = [p for p in c.proclitics if p != "ال"]
                 if nonal:
