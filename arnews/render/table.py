@@ -21,7 +21,8 @@ class TableRenderer:
         """A cell: never markup, controls neutralised, optionally in visual order."""
         return Text(for_display("" if s is None else str(s), self.reorder), style=style)
 
-    def _table(self, title: str, *columns: tuple[str, dict]) -> Table:
+    def _table(self, title: str | Text, *columns: tuple[str, dict]) -> Table:
+        # A str title would be parsed as rich markup: titles with document data must be Text.
         table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
         for name, kw in columns:
             table.add_column(name, **kw)
@@ -89,7 +90,7 @@ class TableRenderer:
             cols += [("lemma", {"justify": "right", "style": "bold"}), ("pos", {}), ("gloss", {"max_width": 28})]
         else:
             cols += [("normalised", {"justify": "right"}), ("kind", {})]
-        table = self._table(f"Tokens of {for_display(doc.source.name, False)}", *cols)
+        table = self._table(Text("Tokens of ") + self.t(doc.source.name), *cols)
         for i, tok in enumerate(doc.tokens):
             row = [str(i), self.t(tok.text), str(tok.start), str(tok.end)]
             if with_morph:
