@@ -1,0 +1,270 @@
+"""CRF features for Arabic NER: word form, "sure" clitic stripping, affixes, clusters,
+gazetteers, trigger words and (when the morphology stage ran) POS and lemma.
+
+Everything that depends on the word alone is computed once per distinct word and cached,
+so tagging costs a few dict look-ups per token. Features are plain strings
+(``name=value``), the form python-crfsuite takes directly.
+"""
+from __future__ import annotations
+
+import gzip
+from functools import lru_cache
+from pathlib import Path
+
+from ..normalize import match_key
+
+DATA = Path(__file__).resolve().parent / "data"
+
+# Trigger words (match-key form): what tends to come right before a name of each type.
+TRIGGERS: dict[str, str] = {}
+_TRIGGER_WORDS = {
+    "PERS": """الرئيس رئيس الرئيسة رئيسة وزير الوزير وزيرة الوزيرة الملك الملكة ملك الأمير أمير الأميرة
+        الشيخ الشيخة السيد السيدة المتحدث المتحدثة متحدث الناطق الناطقة النائب نائب النائبة نائبة الأمين
+        الزعيم زعيم الجنرال اللواء العقيد العميد الفريق المشير الدكتور الدكتورة د المستشار المستشارة
+        السفير سفير السفيرة المبعوث مبعوث الإعلامي الإعلامية الصحفي الصحفية المدرب اللاعب المدير مدير
+        المديرة المفوض القاضي المحامي الكاتب الكاتبة الشاعر الفنان الفنانة الممثل الممثلة المغني المغنية
+        الروائي الأستاذ البروفيسور السناتور الحاخام البابا الإمام المفتي الكاردينال المرشح المرشحة
+        الموفد القائد قائد السكرتير الملحن المخرج المخرجة الباحث الخبير المحلل الحاكم
+        ولي العاهل رئيسا الشقيق زوجته زوجها والده والدته ابن بنت نجل""",
+    "ORG": """وكالة شركة حزب جامعة مجلس وزارة منظمة جمعية هيئة مؤسسة بنك مصرف صحيفة جريدة اتحاد حركة
+        جبهة نادي فريق مركز معهد محكمة لجنة مجموعة قناة إذاعة الحزب الشركة الوكالة صندوق برنامج
+        مكتب إدارة مديرية مستشفى مجمع كلية مدرسة تحالف منتدى رابطة نقابة سلطة قوات جيش باسم""",
+    "LOC": """مدينة مقاطعة منطقة محافظة ولاية دولة عاصمة بلدة قرية جزيرة جزر مطار ميناء نهر جبل بحر
+        إقليم العاصمة المدينة مخيم حي شارع ساحة خليج صحراء""",
+}
+for _t, _words in _TRIGGER_WORDS.items():
+    for _w in _words.split():
+        TRIGGERS.setdefault(match_key(_w), _t)
+
+_CONJ = ("", "و", "ف")
+_PREP = ("", "ب", "ل", "ك")
+
+
+@lru_cache(maxsize=200_000)
+def key(word: str) -> str:
+    """The match-key form used everywhere in NER: no diacritics, merged alef/yeh/teh marbuta."""
+    return match_key(word)
+
+
+def clitic_candidates(k: str) -> list[tuple[str, str]]:
+    """(prefix, remainder) splits of leading و/ف + ب/ل/ك (+ ل+ال → لل), longest prefix last."""
+    out = []
+    for c in _CONJ:
+        if c and not k.startswith(c):
+            continue
+        rest = k[len(c):]
+        for p in _PREP:
+            if p and not rest.startswith(p):
+                continue
+            if not c and not p:
+                continue
+            rem = rest[len(p):]
+            if p == "ل" and rem.startswith("ل") and len(rem) > 3:
+                out.append((c + "لل", "ا" + rem))  # ل + ال: للبنتاغون -> البنتاغون
+            if len(rem) >= 2:
+                out.append((c + p, rem))
+    return out
+
+
+class Resources:
+    """Gazetteer, clusters and word counts, loaded once."""
+
+    def __init__(self, data: Path = DATA):
+        self.gaz: dict[str, str] = {}
+        self.gaz_first: set[str] = set()
+        self.gaz_max = 1
+        gpath = data / "gazetteer.tsv"
+        if gpath.exists():
+            for line in gpath.read_text(encoding="utf-8").splitlines():
+                if "\t" not in line:
+                    continue
+                typ, phrase = line.split("\t", 1)
+                self.gaz.setdefault(phrase, typ)
+                parts = phrase.split()
+                self.gaz_first.add(parts[0])
+                self.gaz_max = max(self.gaz_max, len(parts))
+        self.count: dict[str, int] = {}
+        self.clusters: dict[str, tuple[str, ...]] = {}
+        cpath = data / "clusters.tsv.gz"
+        if cpath.exists():
+            with gzip.open(cpath, "rt", encoding="utf-8") as f:
+                for line in f:
+                    parts = line.rstrip("\n").split("\t")
+                    self.count[parts[0]] = int(parts[1])
+                    if len(parts) > 2 and parts[2]:
+                        self.clusters[parts[0]] = tuple(parts[2:])
+
+    def strip(self, k: str) -> tuple[str, str]:
+        """(prefix, remainder) where the corpus makes a clitic split sure, else ("", k)."""
+        own = self.count.get(k, 0)
+        best = ("", k)
+        best_n = max(own, 2)
+        for pre, rem in clitic_candidates(k):
+            n = self.count.get(rem, 0)
+            if n > best_n:
+                best, best_n = (pre, rem), n
+        return best
+
+
+_RES: Resources | None = None
+
+
+def resources() -> Resources:
+    global _RES
+    if _RES is None:
+        _RES = Resources()
+    return _RES
+
+
+def _bucket(n: int) -> str:
+    if n == 0:
+        return "0"
+    if n < 3:
+        return "1"
+    if n < 10:
+        return "2"
+    if n < 50:
+        return "3"
+    if n < 500:
+        return "4"
+    return "5"
+
+
+class FeatureExtractor:
+    """Turns a sentence (words, optional analyses) into crfsuite feature lists."""
+
+    def __init__(self, res: Resources | None = None, use_morph: bool = False, extra_lists=None):
+        self.res = res or resources()
+        self.use_morph = use_morph
+        self.lists = extra_lists or {}  # name -> {key: type}; e.g. jackknifed training-name lists
+        self._cache: dict[str, tuple] = {}
+
+    # -- per word -------------------------------------------------------------------------
+    def word_info(self, word: str) -> tuple:
+        info = self._cache.get(word)
+        if info is not None:
+            return info
+        res = self.res
+        k = key(word)
+        pre, s = res.strip(k)
+        core = s[2:] if s.startswith("ال") and len(s) > 4 else s
+        f = [f"w={k}", f"s={s}"]
+        if pre:
+            f.append(f"pre={pre}")
+        if s is not k and s.startswith("ال"):
+            f.append("al")
+        f.append(f"p1={k[:1]}")
+        f.append(f"p2={k[:2]}")
+        for n in (1, 2, 3, 4):
+            if len(core) > n:
+                f.append(f"x{n}={core[-n:]}")
+        for n in (2, 3):
+            if len(core) > n + 1:
+                f.append(f"c{n}={core[:n]}")
+        f.append(f"len={min(len(core), 10)}")
+        if not any("\u0600" <= ch <= "\u06ff" for ch in word):
+            if any(ch.isdigit() for ch in word):
+                f.append("shape=digit")
+            elif any(ch.isalpha() for ch in word):
+                f.append("shape=latin")
+            else:
+                f.append("shape=punct")
+        cnt = res.count.get(s, 0)
+        f.append(f"freq={_bucket(cnt)}")
+        cl = res.clusters.get(s) or res.clusters.get(k)
+        ctx = [f"w={k}"]
+        if cl:
+            f.extend(f"k{i}={c}" for i, c in enumerate(cl))
+            ctx.append(f"k1={cl[1]}")
+            ctx.append(f"k2={cl[2]}")
+        trig = TRIGGERS.get(s) or TRIGGERS.get(k)
+        if trig:
+            f.append(f"trig={trig}")
+            ctx.append(f"trig={trig}")
+        if s != k:
+            ctx.append(f"s={s}")
+        for name, table in self.lists.items():
+            t = table.get(s) or table.get(k)
+            if t:
+                f.append(f"{name}={t}")
+                ctx.append(f"{name}={t}")
+        info = (k, s, f, ctx)
+        if len(self._cache) < 300_000:
+            self._cache[word] = info
+        return info
+
+    # -- per sentence ---------------------------------------------------------------------
+    def gazetteer_tags(self, infos: list[tuple]) -> list[str | None]:
+        res = self.res
+        n = len(infos)
+        tags: list[str | None] = [None] * n
+        i = 0
+        while i < n:
+            k, s = infos[i][0], infos[i][1]
+            firsts = [k] + [rem for _, rem in clitic_candidates(k)]
+            firsts = [x for x in firsts if x in res.gaz_first]
+            hit = None
+            for first in firsts:
+                for length in range(min(res.gaz_max, n - i), 0, -1):
+                    phrase = " ".join([first] + [infos[j][0] for j in range(i + 1, i + length)])
+                    typ = res.gaz.get(phrase)
+                    if typ:
+                        hit = (length, typ)
+                        break
+                if hit:
+                    break
+            if hit:
+                length, typ = hit
+                tags[i] = f"B-{typ}"
+                for j in range(i + 1, i + length):
+                    tags[j] = f"I-{typ}"
+                i += length
+            else:
+                i += 1
+        return tags
+
+    def sentence(self, words: list[str], analyses: list | None = None) -> list[list[str]]:
+        infos = [self.word_info(w) for w in words]
+        gaz = self.gazetteer_tags(infos)
+        n = len(words)
+        morph: list[list[str]] = [[] for _ in range(n)]
+        if self.use_morph and analyses:
+            for i, a in enumerate(analyses):
+                if a is None:
+                    continue
+                pos = getattr(a, "pos", None)
+                if pos:
+                    morph[i].append(f"pos={pos}")
+                src = getattr(a, "source", None)
+                if src:
+                    morph[i].append(f"src={src}")
+                if pos == "noun_prop":
+                    morph[i].append("prop")
+        out = []
+        for i in range(n):
+            k, s, f, _ = infos[i]
+            feats = list(f)
+            if gaz[i]:
+                feats.append(f"g={gaz[i]}")
+            feats.extend(morph[i])
+            if i == 0:
+                feats.append("BOS")
+            if i == n - 1:
+                feats.append("EOS")
+            for d in (-2, -1, 1, 2):
+                j = i + d
+                if 0 <= j < n:
+                    feats.extend(f"{d}:{x}" for x in infos[j][3])
+                    if gaz[j]:
+                        feats.append(f"{d}:g={gaz[j]}")
+                    if d in (-1, 1):
+                        feats.extend(f"{d}:{x}" for x in morph[j])
+                        feats.append(f"{d}:x2={infos[j][1][-2:]}")
+                else:
+                    feats.append(f"{d}:pad")
+            if i > 0:
+                feats.append(f"b-={infos[i-1][1]}|{s}")
+            if i < n - 1:
+                feats.append(f"b+={s}|{infos[i+1][1]}")
+            out.append(feats)
+        return out

@@ -1,0 +1,74 @@
+"""Build the shipped gazetteer (data/gazetteer.tsv) from CLDR data via Babel.
+
+Run ``python -m arnews.entities.make_gazetteer`` to regenerate it. Sources (none of them is
+the NER training set, so the model cannot learn to trust them blindly):
+
+- LOC: CLDR Arabic territory names and time-zone exemplar cities.
+- LANG: CLDR Arabic language names (``العربية``, ``الروسية`` ...), which double as the
+  feminine nisba adjectives of nationalities.
+- CUR: CLDR Arabic currency names, first word (``دولار``, ``يورو``, ``درهم`` ...).
+
+Each line is ``TYPE<TAB>phrase`` with the phrase in match-key form (see features.key).
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "data" / "gazetteer.tsv"
+_ARABIC_WORDS = re.compile(r"^[\u0600-\u06FF ]+$")
+
+
+def _clean(name: str) -> list[str]:
+    name = re.sub(r"\(.*?\)", " ", name)
+    out = []
+    for part in re.split(r"[-–،,/]", name):
+        part = " ".join(part.split())
+        if part and _ARABIC_WORDS.match(part) and len(part) > 1:
+            out.append(part)
+    return out
+
+
+def build() -> dict[str, set[str]]:
+    import zoneinfo
+
+    import babel
+    from babel.dates import get_timezone_location
+
+    from .features import key
+
+    loc = babel.Locale("ar")
+    entries: dict[str, set[str]] = {"LOC": set(), "LANG": set(), "CUR": set()}
+    for code, name in loc.territories.items():
+        if code in ("001", "ZZ"):
+            continue
+        for n in _clean(name):
+            entries["LOC"].add(key(n))
+    for zone in sorted(zoneinfo.available_timezones()):
+        try:
+            city = get_timezone_location(zone, locale="ar", return_city=True)
+        except Exception:
+            continue
+        for n in _clean(city or ""):
+            entries["LOC"].add(key(n))
+    for name in loc.languages.values():
+        for n in _clean(name):
+            if n.startswith("ال"):
+                entries["LANG"].add(key(n))
+    for name in loc.currencies.values():
+        for n in _clean(name):
+            entries["CUR"].add(key(n.split()[0]))
+    return entries
+
+
+def main() -> int:
+    entries = build()
+    lines = sorted(f"{t}\t{p}" for t, ps in entries.items() for p in ps)
+    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {len(lines)} entries to {OUT}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
