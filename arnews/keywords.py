@@ -53,6 +53,18 @@ _REPORTING = """
 """.split()
 REPORTING_VERBS: frozenset[str] = frozenset(match_key(w) for w in _REPORTING)
 
+# Nouns and adjectives that work as prepositions or time fillers in news prose (بشأن، في إطار،
+# في وقت سابق، الأسبوع الماضي): never keywords, and they break phrases.
+_FUNCTION_CONTENT = """
+شأن خصوص إطار صدد جانب سياق ضوء ظل إثر أثناء غضون مدى صعيد حوالي نحو حسب ذات نفس مقابل بين فوق تحت
+أمام وراء خلف حول دون عبر سبب شكل نتيجة إضافة عقب وقت لدى بعض كل جميع غير مثل سوى عدة حين حيث
+سابق ماضي مقبل حالي أخير تال آخر أخرى عام يوم
+""".split()
+FUNCTION_CONTENT: frozenset[str] = frozenset(match_key(w) for w in _FUNCTION_CONTENT)
+
+# Content words that the generic stop-word list (stopwords-iso) contains but news keywords need.
+CONTENT_WHITELIST: frozenset[str] = frozenset(match_key(w) for w in "قوة زيارة أمين وقف تحول نهاية إعادة عين".split())
+
 # Function-word POS (CAMeL tag set) never start, end or stand as a keyword.
 NOUN_POS = frozenset({"noun", "noun_quant"})
 ADJ_POS = frozenset({"adj", "adj_comp"})
@@ -108,7 +120,7 @@ class _Cand:
 
 
 def _clitic_names(tok: Token) -> list[str]:
-    return [str(p) for p in (tok.proclitics or [])]
+    return [str(p) for p in (tok.proclitics or []) if p and str(p) not in ("0", "na")]
 
 
 def _has(procs: list[str], prefixes: tuple[str, ...]) -> bool:
@@ -129,7 +141,8 @@ def _display_form(tok: Token) -> tuple[str, bool, bool]:
             text = "ال" + text[n + 1 :]
         elif n and len(text) - n >= 2:
             text = text[n:]
-        return text, conj or prep, article or text.startswith("ال")
+        text, possessed = _strip_enclitics(tok, text)
+        return text, conj or prep, article or possessed or text.startswith("ال")
     # No clitic analysis: strip و/ف before an article or a preposition + article, and ب/ك/ل
     # before an article (وبالقوات → القوات, للقوات → القوات).
     joined = False
@@ -139,7 +152,21 @@ def _display_form(tok: Token) -> tuple[str, bool, bool]:
         text, joined = text[1:], True
     elif len(text) > 4 and text.startswith("لل"):
         text, joined = "ا" + text[1:], True
-    return text, joined, text.startswith("ال")
+    text, possessed = _strip_enclitics(tok, text)
+    return text, joined, possessed or text.startswith("ال")
+
+
+def _strip_enclitics(tok: Token, text: str) -> tuple[str, bool]:
+    """The word without its pronoun enclitic (قلقه → قلق, حكومتها → حكومة), and whether it had one."""
+    encs = [e for e in (tok.enclitics or []) if e and e not in ("0", "na")]
+    n = sum(len(strip_diacritics(e)) for e in encs if not e.isascii())
+    if not encs:
+        return text, False
+    if n and len(text) - n >= 2:
+        text = text[:-n]
+        if text.endswith("ت") and tok.lemma and strip_diacritics(tok.lemma).endswith("ة"):
+            text = text[:-1] + "ة"
+    return text, True
 
 
 def _fallback_lemma(norm: str) -> str:
@@ -160,9 +187,9 @@ def _classify(tok: Token, index: int, key: str, norm_key: str, stop: frozenset[s
         return "name" if len(tok.text) > 2 and norm_key not in stop else None
     if tok.kind != "arabic":
         return None
-    if key in REPORTING_VERBS or norm_key in REPORTING_VERBS:
+    if key in REPORTING_VERBS or norm_key in REPORTING_VERBS or key in FUNCTION_CONTENT:
         return None
-    if norm_key in stop or key in stop or len(key) < 2:
+    if key not in CONTENT_WHITELIST and (norm_key in stop or key in stop) or len(key) < 2:
         return None
     if tok.lemma is None or not pos:  # no morphology: every non-stop word counts as a noun
         return "name" if index in names else "noun"
@@ -171,7 +198,7 @@ def _classify(tok: Token, index: int, key: str, norm_key: str, stop: frozenset[s
     if pos in NOUN_POS:
         return "name" if index in names else "noun"
     if pos in ADJ_POS:
-        return "adj"
+        return "name" if index in names else "adj"
     if pos in VERB_POS:
         return "verb" if verbs else None
     if pos in ("foreign", "abbrev"):
@@ -206,6 +233,15 @@ def _units(doc: Document, stop: frozenset[str], verbs: bool, allow_names: bool) 
         gloss = (tok.gloss or "").split(";")[0].strip() or None if tok.gloss else None
         usable = cls is not None and (cls != "name" or allow_names)
         units.append(_Unit(i, key, lemma, form, gloss, cls, tok.sentence, tok.start, tok.end, definite, joined, usable))
+    # An adjective right after a name belongs to it (كوريا الشمالية، ألمانيا الغربية).
+    prev: _Unit | None = None
+    for u in units:
+        if u is None:
+            prev = None
+            continue
+        if u.cls == "adj" and prev is not None and prev.cls == "name" and not u.joined and _adjacent(doc, prev, u):
+            u.cls, u.usable = "name", allow_names
+        prev = u
     return units
 
 
@@ -226,9 +262,11 @@ def _phrase_ok(seq: list[_Unit], allow_names: bool) -> bool:
     for u in seq[1:]:
         if u.joined or u.cls is None or u.cls == "verb":
             return False
-        if u.cls == "adj":
+        # Nisba words (كوري، عسكري) are often tagged noun; after a noun with the same definiteness
+        # they are adjectives (القوات الكورية).
+        nisba = u.cls == "noun" and u.key.endswith("ي") and u.definite == prev.definite and prev.cls != "adj"
+        if u.cls == "adj" or nisba:
             seen_adj = True
-            # An adjective agrees in definiteness with what it follows (construct heads take the chain's).
         elif u.cls in ("noun", "name"):
             if seen_adj or prev.definite:  # a definite noun cannot head a construct
                 return False
