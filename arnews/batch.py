@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import collections
 import gc
+import itertools
 import logging
 import multiprocessing
 import os
@@ -168,6 +169,13 @@ def run_documents(items: Iterable[Item], settings: Settings, jobs: int = 1, *, o
         return
     if engine != "local":
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    if jobs > 1:
+        # One input gains nothing from workers (and `arnews analyze file.txt` must start fast).
+        it = iter(items)
+        head = list(itertools.islice(it, 2))
+        items = itertools.chain(head, it)
+        if len(head) < 2:
+            jobs = 1
     if jobs <= 1:
         pipe = Pipeline(settings)
         for item in items:
@@ -219,11 +227,22 @@ def _run_pool(items: Iterable[Item], settings: Settings, jobs: int, order: str, 
         preload(_WORKER_PIPE)
         gc.collect()
         gc.freeze()  # keep the collector from touching (and so copying) the shared objects in workers
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                               initargs=(settings, transform))
+    finished = False
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(settings, transform)) as pool:
-            yield from _stream(pool.submit, _run_chunk, _chunks(items, chunk_size), order, window)
+        yield from _stream(pool.submit, _run_chunk, _chunks(items, chunk_size), order, window)
+        finished = True
     finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:
+            # Interrupted, an error, or the consumer stopped early: don't wait for work nobody will read.
+            processes = list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for proc in processes:
+                if proc.is_alive():
+                    proc.terminate()
         if forked:
             gc.unfreeze()
             _WORKER_PIPE = None

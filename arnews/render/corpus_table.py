@@ -15,6 +15,9 @@ def print_corpus(r, corpus: CorpusSummary) -> None:
         f"{corpus.documents:,} documents · {corpus.succeeded:,} read · {corpus.failed:,} failed · "
         f"{corpus.words:,} words · {corpus.sentences:,} sentences"
     )
+    if corpus.approximate:
+        head.append("\nvery large vocabulary: the rarest entities/keywords were dropped from the counts",
+                    style="dim")
     if corpus.interrupted:
         head.append("\ninterrupted: the summary covers the documents finished before Ctrl-C", style="yellow")
     r.console.print(Panel(head, title="corpus", title_align="left", box=box.ROUNDED, expand=False))
@@ -40,8 +43,10 @@ def print_corpus(r, corpus: CorpusSummary) -> None:
         r.console.print(t)
     if corpus.failures:
         t = Table(title="Failed inputs", title_justify="left", box=box.SIMPLE_HEAD)
-        t.add_column("input")
-        t.add_column("reason")
+        t.add_column("input", overflow="fold")
+        t.add_column("reason", overflow="fold")
         for name, err in corpus.failures:
             t.add_row(r.t(name), r.t(err))
         r.console.print(t)
+        if corpus.failed > len(corpus.failures):
+            r.console.print(f"… and {corpus.failed - len(corpus.failures):,} more failed inputs (named on stderr)")
