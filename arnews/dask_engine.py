@@ -25,6 +25,9 @@ from .pipeline import Pipeline, Settings
 
 log = logging.getLogger(__name__)
 
+CONNECT_TIMEOUT = "10s"  # for reaching a --scheduler
+LOCAL_PROCESSES = True  # a LocalCluster's workers are processes (threads would share one GIL)
+
 _PIPES: dict[Settings, Pipeline] = {}
 _LOCK = threading.Lock()
 
@@ -75,7 +78,7 @@ def _import_distributed():
 
 def run_dask(items: Iterable[Any], settings: Settings, *, scheduler: str | None = None, workers: int = 2,
              order: str = "input", chunk_size: int | None = None, window: int | None = None,
-             transform: Callable[[Document], Any] | None = None, processes: bool = True) -> Iterator[Any]:
+             transform: Callable[[Document], Any] | None = None, processes: bool | None = None) -> Iterator[Any]:
     """Documents (or transform(doc)) for `items`, computed on a dask cluster.
 
     Args:
@@ -85,18 +88,24 @@ def run_dask(items: Iterable[Any], settings: Settings, *, scheduler: str | None 
     distributed = _import_distributed()
     from .batch import _chunks, resolve
 
+    # dask logs cluster start/stop at INFO; keep stderr for our own diagnostics unless debugging (-vv).
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        for name in ("distributed", "dask"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+
     cluster = None
     try:
         if scheduler:
             try:
-                client = distributed.Client(scheduler, timeout="10s")
+                client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError) as e:
                 raise DaskUnavailable(f"cannot reach the dask scheduler at {scheduler}: {e}") from None
             read_on_client = True
         else:
             cluster = distributed.LocalCluster(
-                n_workers=max(1, workers), threads_per_worker=1, processes=processes, host="127.0.0.1",
-                dashboard_address=None, silence_logs=logging.ERROR,
+                n_workers=max(1, workers), threads_per_worker=1,
+                processes=LOCAL_PROCESSES if processes is None else processes, host="127.0.0.1",
+                protocol="tcp://", dashboard_address=None, silence_logs=logging.ERROR,
             )
             client = distributed.Client(cluster)
             read_on_client = False
