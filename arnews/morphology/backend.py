@@ -11,6 +11,7 @@ _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
 _DIGITS = re.compile(r"^[0-9\u0660-\u0669\u06f0-\u06f9.,٫٬%]+$")
 # In treebank input على / إلى / لدى are written with final ي before a split-off pronoun.
 _BEFORE_PRONOUN = {"علي": ("على", "عَلَى"), "إلي": ("إلى", "إِلَى"), "الي": ("إلى", "إِلَى"), "لدي": ("لدى", "لَدَى")}
+MLE_WEIGHT = 4.0
 _CLITIC_PRONOUNS = frozenset(("ه", "ها", "هم", "هما", "هن", "ي", "ني", "نا", "ك", "كم", "كما", "كن"))
 
 
@@ -36,10 +37,16 @@ class AnalyzerBackend:
         self._analyzer = analyzer
         self._ranker = ranker or Ranker()
         self._mle = mle  # optional camel_tools MLEDisambiguator (official data)
+        if mle is not None and "mle_top" not in self._ranker.weights:
+            # The ranker is trained on the built-in DB, which has no MLE model: trust the
+            # official disambiguator's choice strongly, the ranker breaks the remaining ties.
+            self._ranker.weights = {**self._ranker.weights, "mle_top": MLE_WEIGHT}
         self._cache: dict[tuple[str, bool], tuple[list[Candidate], str, float]] = {}
         self._lock = threading.Lock()
-        ctx = [abs(v) for k, v in self._ranker.weights.items() if k.startswith(("ppos=", "npos="))]
-        self._ctx_bound = 2 * max(ctx, default=0.0)
+        self._ctx_bound = {}
+        for mode in ("split", "raw"):
+            ctx = [abs(v) for k, v in self._ranker.weights.items() if k.startswith((f"{mode}:ppos=", f"{mode}:npos="))]
+            self._ctx_bound[mode] = 2 * max(ctx, default=0.0)
 
     # -- candidates ---------------------------------------------------------------------------
     def candidates(self, word: str, pre_split: bool = False) -> tuple[list[Candidate], str, float]:
@@ -89,7 +96,8 @@ class AnalyzerBackend:
         n = len(words)
         out: list[Candidate | WordAnalysis] = []
         ranker = self._ranker
-        bound = self._ctx_bound
+        mode = "split" if pre_split else "raw"
+        bound = self._ctx_bound[mode]
         for i, entry in enumerate(entries):
             if entry is None:
                 out.append(_non_arabic(words[i]))
@@ -101,7 +109,7 @@ class AnalyzerBackend:
                 next_sig = entries[i + 1][1] if i + 1 < n and entries[i + 1] is not None else ("EOS" if i + 1 == n else "nonar")
                 best_score = None
                 for c in cands:
-                    s = c.score + ranker.context_bonus(c, prev_sig, next_sig)
+                    s = c.score + ranker.context_bonus(c, prev_sig, next_sig, mode)
                     if best_score is None or s > best_score:
                         best, best_score = c, s
             if pre_split and i + 1 < n and words[i + 1] in _CLITIC_PRONOUNS and words[i] in _BEFORE_PRONOUN:

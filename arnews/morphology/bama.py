@@ -20,7 +20,7 @@ import importlib.util
 import re
 from pathlib import Path
 
-BUILDER_VERSION = 4
+BUILDER_VERSION = 5
 
 # Buckwalter transliteration -> Arabic script (with diacritics).
 _BW2AR = str.maketrans({
@@ -142,6 +142,8 @@ def _stem_pos(cat: str, voc: str, gloss: str, tags: str) -> tuple[str, str]:
     """(CAMeL POS, BAMA bw tag string) for a stem entry."""
     if tags:
         parts = tags.split("+")
+        if len(parts) == 2 and parts[0].endswith("PREP") and "/PRON_" in parts[1]:
+            return "prep", tags  # preposition + pronoun (بها، لديه): the pronoun becomes enc0
         # Composite stems (Al/DET+{ivon/ADJ+..., PREP+mA/REL_PRON): the first content tag decides.
         first = next((p for p in parts if p.split("/")[-1] not in _CLITIC_TAGS), parts[0])
         tag = first.split("/")[-1] if "/" in first else first
@@ -236,6 +238,9 @@ def build_db_text(src: Path | None = None) -> str:
         base = re.split(r"[_-]", lid, maxsplit=1)[0] if lid and " " not in lid else voc
         feats = {"pos": pos, "diac": bw2ar(voc), "lex": bw2ar(base or voc).replace("\u0671", "\u0627"), "gloss": _clean(gloss), "bw": _clean(bw),
                  "prc3": "0", "prc2": "0", "prc1": "0", "prc0": "0", "enc0": "0"}
+        m = re.search(r"/PRON_([123][MF]?[SDP]?)$", bw) if pos == "prep" else None
+        if m:
+            feats["enc0"] = f"{m.group(1).lower()}_pron"
         line = f"{surface_key(bw2ar(surface))}\t{cat}\t{_feats(feats)}"
         if line not in seen:
             seen.add(line)

@@ -247,13 +247,14 @@ class Ranker:
         for c in cands:
             c.score = sum(w.get(k, 0.0) * v for k, v in c.feats.items())
 
-    def context_bonus(self, c: Candidate, prev_sig: str, next_sig: str) -> float:
+    def context_bonus(self, c: Candidate, prev_sig: str, next_sig: str, mode: str) -> float:
         w = self.weights
-        return w.get(f"ppos={prev_sig}&pos={c.pos}", 0.0) + w.get(f"npos={next_sig}&pos={c.pos}", 0.0)
+        return w.get(f"{mode}:ppos={prev_sig}&pos={c.pos}", 0.0) + w.get(f"{mode}:npos={next_sig}&pos={c.pos}", 0.0)
 
 
-def context_feats(c: Candidate, prev_sig: str, next_sig: str) -> dict[str, float]:
-    return {f"ppos={prev_sig}&pos={c.pos}": 1.0, f"npos={next_sig}&pos={c.pos}": 1.0}
+def context_feats(c: Candidate, prev_sig: str, next_sig: str, mode: str) -> dict[str, float]:
+    """Context features: the neighbours' POS signatures crossed with the candidate's POS."""
+    return {f"{mode}:ppos={prev_sig}&pos={c.pos}": 1.0, f"{mode}:npos={next_sig}&pos={c.pos}": 1.0}
 
 
 def load_weights(path: Path = MODEL_PATH) -> dict[str, float]:
