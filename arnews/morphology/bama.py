@@ -7,7 +7,7 @@ user's machine (see ``builtin.py``) and never shipped with arnews.
 
 Conventions kept from CAMeL's own databases so the same disambiguation code serves both:
 - surface keys are normalised as the Analyzer normalises its input (أ إ آ ٱ → ا, ى → ي, ة → ه);
-- clitics are the features prc3, prc2, prc1, prc0 and enc0 with CAMeL's value names
+- clitics are the features prc2, prc1, prc0 and enc0 with CAMeL's value names
   (``wa_conj``, ``bi_prep``, ``Al_det``, ``3ms_poss`` ...), ``0`` when absent;
 - ``lex`` is the diacritised lemma (the BAMA lemma id, ``kataba_1``, in Arabic script);
 - POS values are CAMeL's (noun, noun_prop, adj, verb, prep ...), derived from the BAMA
@@ -20,7 +20,7 @@ import importlib.util
 import re
 from pathlib import Path
 
-BUILDER_VERSION = 5
+BUILDER_VERSION = 6
 
 # Buckwalter transliteration -> Arabic script (with diacritics).
 _BW2AR = str.maketrans({
@@ -38,8 +38,10 @@ _DIACS = re.compile("[\u064b-\u0652\u0670\u0640]")
 _KEY_MAP = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
                           "\u0649": "\u064a", "\u0629": "\u0647"})
 
-FEATURES = ("pos", "diac", "lex", "gloss", "bw", "prc3", "prc2", "prc1", "prc0", "enc0")
-CLITIC_FEATS = ("prc3", "prc2", "prc1", "prc0", "enc0")
+# Lean on purpose (memory and load time): BAMA has no question proclitic (prc3), and the
+# Buckwalter tag string (bw) is kept only on the backoff stem, where the Analyzer needs it.
+FEATURES = ("pos", "diac", "lex", "gloss", "prc2", "prc1", "prc0", "enc0")
+CLITIC_FEATS = ("prc2", "prc1", "prc0", "enc0")
 POS_VALUES = ("noun", "noun_prop", "noun_num", "adj", "adj_num", "adv", "adv_interrog", "verb",
               "pron", "pron_dem", "pron_rel", "pron_interrog", "prep", "conj", "conj_sub", "part",
               "part_neg", "part_interrog", "part_fut", "part_det", "interj", "abbrev", "punc",
@@ -190,7 +192,7 @@ def build_db_text(src: Path | None = None) -> str:
             out.append(f"DEFINE {f} {f}:*open*")
     out.append("###DEFAULTS###")
     for p in POS_VALUES:
-        out.append(f"DEFAULT pos:{p} diac:* lex:* gloss:* bw:* prc3:0 prc2:0 prc1:0 prc0:0 enc0:0")
+        out.append(f"DEFAULT pos:{p} diac:* lex:* gloss:* prc2:0 prc1:0 prc0:0 enc0:0")
     out.append("###ORDER###")
     out.append("ORDER " + " ".join(FEATURES))
     out.append("###TOKENIZATIONS###")
@@ -205,7 +207,7 @@ def build_db_text(src: Path | None = None) -> str:
         if not cat:
             continue
         key = surface_key(bw2ar(surface))
-        feats = {"diac": _diac_prefix(voc) if voc else "", "bw": tags if tags else "", "gloss": _clean(gloss) if gloss else ""}
+        feats = {"diac": _diac_prefix(voc) if voc else "", "gloss": _clean(gloss) if gloss else ""}
         feats = {k: v for k, v in feats.items() if v}
         feats.update(_affix_feats(tags, "prefix"))
         line = f"{key}\t{cat}\t{_feats(feats)}"
@@ -220,7 +222,7 @@ def build_db_text(src: Path | None = None) -> str:
         if not cat:
             continue
         key = surface_key(bw2ar(surface))
-        feats = {"diac": bw2ar(voc), "bw": tags, "gloss": _clean(gloss) if gloss else ""}
+        feats = {"diac": bw2ar(voc), "gloss": _clean(gloss) if gloss else ""}
         feats = {k: v for k, v in feats.items() if v}
         feats.update(_affix_feats(tags, "suffix"))
         line = f"{key}\t{cat}\t{_feats(feats)}"
@@ -236,8 +238,8 @@ def build_db_text(src: Path | None = None) -> str:
         voc = voc.replace(" ", "")  # ~290 composite stems are written as one word
         pos, bw = _stem_pos(cat, voc, gloss, tags)
         base = re.split(r"[_-]", lid, maxsplit=1)[0] if lid and " " not in lid else voc
-        feats = {"pos": pos, "diac": bw2ar(voc), "lex": bw2ar(base or voc).replace("\u0671", "\u0627"), "gloss": _clean(gloss), "bw": _clean(bw),
-                 "prc3": "0", "prc2": "0", "prc1": "0", "prc0": "0", "enc0": "0"}
+        feats = {"pos": pos, "diac": bw2ar(voc), "lex": bw2ar(base or voc).replace("\u0671", "\u0627"), "gloss": _clean(gloss),
+                 "prc2": "0", "prc1": "0", "prc0": "0", "enc0": "0"}
         m = re.search(r"/PRON_([123][MF]?[SDP]?)$", bw) if pos == "prep" else None
         if m:
             feats["enc0"] = f"{m.group(1).lower()}_pron"
@@ -247,7 +249,7 @@ def build_db_text(src: Path | None = None) -> str:
             out.append(line)
     # Proper-noun backoff: NOAN is replaced by the unknown stem at analysis time.
     out.append(f"NOAN\t{BACKOFF_CAT}\tpos:noun_prop diac:NOAN lex:NOAN gloss:_ bw:NOAN/NOUN_PROP "
-               "prc3:0 prc2:0 prc1:0 prc0:0 enc0:0")
+               "prc2:0 prc1:0 prc0:0 enc0:0")
 
     def table(name: str) -> list[tuple[str, str]]:
         pairs = []
