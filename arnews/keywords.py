@@ -91,6 +91,7 @@ class _Unit:
     end: int
     definite: bool = False
     joined: bool = False  # carries a conjunction or preposition clitic (breaks a phrase)
+    possessed: bool = False  # carries a pronoun enclitic (cannot continue a phrase)
     usable: bool = True  # may stand as a single keyword (names only with --names)
 
 
@@ -105,6 +106,7 @@ class _Cand:
     offsets: list[tuple[int, int]] = field(default_factory=list)
     glosses: list[Counter] = field(default_factory=list)
     classes: tuple[str, ...] = ()
+    modifier: set[int] = field(default_factory=set)  # (words) positions where it modifies a preceding noun
     score: float = 0.0
 
     @property
@@ -232,7 +234,9 @@ def _units(doc: Document, stop: frozenset[str], verbs: bool, allow_names: bool) 
         form, joined, definite = _display_form(tok)
         gloss = (tok.gloss or "").split(";")[0].strip() or None if tok.gloss else None
         usable = cls is not None and (cls != "name" or allow_names)
-        units.append(_Unit(i, key, lemma, form, gloss, cls, tok.sentence, tok.start, tok.end, definite, joined, usable))
+        possessed = any(e and e not in ("0", "na") for e in (tok.enclitics or []))
+        units.append(_Unit(i, key, lemma, form, gloss, cls, tok.sentence, tok.start, tok.end, definite, joined,
+                           possessed=possessed, usable=usable))
     # An adjective right after a name belongs to it (كوريا الشمالية، ألمانيا الغربية).
     prev: _Unit | None = None
     for u in units:
@@ -260,7 +264,7 @@ def _phrase_ok(seq: list[_Unit], allow_names: bool) -> bool:
     seen_adj = False
     prev = head
     for u in seq[1:]:
-        if u.joined or u.cls is None or u.cls == "verb":
+        if u.joined or u.possessed or u.cls is None or u.cls == "verb":
             return False
         # Nisba words (كوري، عسكري) are often tagged noun; after a noun with the same definiteness
         # they are adjectives (القوات الكورية).
@@ -302,6 +306,7 @@ def _candidates(doc: Document, units: list[_Unit | None], allow_names: bool, max
                 g[u.gloss] += 1
 
     words = [u for u in units if u is not None]
+    modifiers: set[int] = set()
     for n, u in enumerate(words):
         if u.usable:
             add([u])
@@ -314,8 +319,13 @@ def _candidates(doc: Document, units: list[_Unit | None], allow_names: bool, max
             seq.append(v)
             if _phrase_ok(seq, allow_names):
                 add(list(seq))
-            elif v.cls is None or v.joined:
+                if seq[-1].cls != "noun" or len(seq) > 2 or seq[-2].cls != "noun" or seq[-1].key.endswith("ي"):
+                    modifiers.add(seq[-1].index)
+            elif v.cls is None or v.joined or v.possessed:
                 break
+    for c in cands.values():
+        if c.kind == "word":
+            c.modifier = {p for p in c.positions if p in modifiers}
     return cands
 
 
@@ -352,13 +362,15 @@ def _idf(key: str, n_bg: int, df: dict[str, int]) -> float:
 # Tuned on the AKEC training split (benchmarks/keywords_eval.py).
 PARAMS: dict[str, float] = {
     "tf_exp": 0.7,  # frequency: count ** tf_exp
-    "idf_exp": 1.0,  # background rarity: idf ** idf_exp
-    "pos_weight": 1.0,  # first occurrence: 1 + pos_weight / (1 + first sentence)
-    "spread_weight": 0.5,  # spread: 1 + spread_weight * share of sentences
-    "phrase_boost": 1.0,  # phrase: multiplied by phrase_boost * cohesion ** cohesion_exp
-    "cohesion_exp": 0.5,
-    "dedup": 0.7,  # drop a word when this share of its uses lies in a kept phrase
-    "adj_penalty": 0.6,  # a bare adjective is rarely a topic
+    "idf_exp": 0.5,  # background rarity: idf ** idf_exp
+    "pos_weight": 2.0,  # first occurrence: 1 + pos_weight / (1 + first sentence)
+    "spread_weight": 0.3,  # spread: 1 + spread_weight * share of sentences
+    "phrase_boost": 3.0,  # phrase: multiplied by phrase_boost * cohesion ** cohesion_exp
+    "cohesion_exp": 0.0,
+    "dedup": 0.8,  # drop a word when this share of its uses lies in a kept phrase
+    "adj_penalty": 0.2,  # a bare adjective (or a word mostly used as one) is rarely a topic
+    "once_phrase": 0.35,  # a phrase seen only once
+    "once_word": 0.35,  # a word seen only once
 }
 
 
@@ -375,8 +387,13 @@ def _score_stats(cands: dict[tuple, _Cand], n_sent: int, params: dict[str, float
             parts = [word_count.get(t, c.count) for t in c.terms]
             cohesion = c.count / max(min(parts), c.count)
             s *= params["phrase_boost"] * (cohesion ** params["cohesion_exp"]) * (1 + 0.25 * (len(c.terms) - 2))
-        elif c.classes and c.classes[0] == "adj":
-            s *= params["adj_penalty"]
+            if c.count == 1:
+                s *= params["once_phrase"]
+        else:
+            if c.classes and c.classes[0] == "adj" or len(c.modifier) * 2 > c.count:
+                s *= params["adj_penalty"]
+            if c.count == 1:
+                s *= params["once_word"]
         c.score = s
 
 
@@ -417,7 +434,7 @@ def _score_graph(cands: dict[tuple, _Cand], units: list[_Unit | None], params: d
         s = sum(pr.get(t, 0.0) for t in c.terms)
         if c.kind == "phrase":
             s *= params["phrase_boost"] * 0.5 * (c.count ** 0.5)
-        elif c.classes and c.classes[0] == "adj":
+        elif c.classes and c.classes[0] == "adj" or len(c.modifier) * 2 > c.count:
             s *= params["adj_penalty"]
         c.score = s
 
