@@ -59,6 +59,7 @@ table{border-collapse:collapse;width:100%;font-size:.92rem;margin-bottom:10px}
 th,td{padding:4px 6px;border-bottom:1px solid var(--line);text-align:right;vertical-align:top}
 th{font-weight:bold;color:var(--muted);font-size:.8rem}
 td.num{direction:ltr;text-align:left;font-variant-numeric:tabular-nums}
+td.lemma{font-weight:bold}
 td.gloss{direction:ltr;text-align:left;color:var(--muted)}
 .chip{padding:0 6px;border-radius:4px;font-size:.8rem;white-space:nowrap}
 .bar{background:#edf2fb;border-radius:3px;height:10px;min-width:60px;direction:ltr}
@@ -187,7 +188,7 @@ def _keywords(doc: Document, top: int) -> str:
     rows = []
     for i, k in enumerate(kws, 1):
         width = max(2, round(100 * k.score / best))
-        rows.append(f'<tr><td class="num">{i}</td><td><b>{_e(k.lemma)}</b></td><td>{_e(k.surface)}</td>'
+        rows.append(f'<tr><td class="num">{i}</td><td class="lemma">{_e(k.lemma)}</td><td>{_e(k.surface)}</td>'
                     f'<td class="gloss">{_e(k.gloss or "")}</td><td class="num">{k.count}</td>'
                     f'<td title="{k.score:.3f}"><div class="bar"><span style="width:{width}%"></span></div></td></tr>')
     return ("<h2>الكلمات المفتاحية <bdi>(keywords)</bdi></h2><table><thead><tr><th>#</th><th>الكلمة</th>"
@@ -226,7 +227,7 @@ def corpus_section(docs: list[Document], anchors: list[str], summary: dict[str, 
                          "<th>الكلمة</th><th>كما وردت</th><th>gloss</th><th>وثائق</th><th>الوزن</th></tr></thead><tbody>")
             for k in kws[:top]:
                 width = max(2, round(100 * float(k.get("score") or 0) / best))
-                parts.append(f'<tr><td><b>{_e(k.get("keyword"))}</b></td><td>{_e(k.get("surface", ""))}</td>'
+                parts.append(f'<tr><td class="lemma">{_e(k.get("keyword"))}</td><td>{_e(k.get("surface", ""))}</td>'
                              f'<td class="gloss">{_e(k.get("gloss") or "")}</td>'
                              f'<td class="num">{_e(k.get("documents", ""))}</td>'
                              f'<td><div class="bar"><span style="width:{width}%"></span></div></td></tr>')
