@@ -488,8 +488,8 @@ def _gloss(c: _Cand) -> str | None:
     return head
 
 
-def _keyword(c: _Cand) -> Keyword:
-    return Keyword(lemma=c.label, score=round(c.score, 6), count=c.count, surface=c.surfaces.most_common(1)[0][0],
+def _keyword(c: _Cand, best: float) -> Keyword:
+    return Keyword(lemma=c.label, score=round(c.score / best, 4) if best > 0 else 0.0, count=c.count, surface=c.surfaces.most_common(1)[0][0],
                    gloss=_gloss(c), kind=c.kind, surfaces=dict(c.surfaces.most_common()), offsets=c.offsets)
 
 
@@ -503,7 +503,7 @@ def keyword_candidates(doc: Document, stopwords: frozenset[str], *, verbs: bool 
 def rank_keywords(doc: Document, stopwords: frozenset[str], *, top: int = 10, verbs: bool = False,
                   names: bool = False, scorer: str = "stats", params: dict[str, float] | None = None
                   ) -> tuple[list[Keyword], dict[tuple, _Cand]]:
-    """Scored keywords of one document (best first, at least `top` when there are enough)."""
+    """Scored keywords of one document (best first, at least `top` when there are enough; the best scores 1.0)."""
     p = {**PARAMS, **(params or {})}
     units = _units(doc, stopwords, verbs, names)
     cands = _candidates(doc, units, names)
@@ -512,7 +512,9 @@ def rank_keywords(doc: Document, stopwords: frozenset[str], *, top: int = 10, ve
     else:
         _score_stats(cands, len(doc.sentences) or 1, p)
     chosen = _select(cands, top, p)
-    return [_keyword(c) for c in chosen], cands
+    # Scores relative to the document's best keyword (1.0), so they read the same in every document.
+    best = chosen[0].score if chosen else 1.0
+    return [_keyword(c, best) for c in chosen], cands
 
 
 SCORER = "stats"

@@ -11,6 +11,11 @@ from ..document import Document
 from .text import for_display
 
 
+def _clip(text: str, width: int) -> str:
+    """At most `width` characters, cut at the end of the logical text with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 class TableRenderer:
     def __init__(self, console: Console, reorder: bool = False, top: int = 10):
         self.console = console
@@ -72,15 +77,17 @@ class TableRenderer:
         table = self._table(
             "Keywords",
             ("#", {"justify": "right", "style": "dim"}),
-            ("keyword", {"justify": "right", "style": "bold", "max_width": 22}),
-            ("as written", {"justify": "right", "max_width": 18}),
-            ("gloss", {"max_width": 20, "overflow": "ellipsis", "no_wrap": True}),
+            ("keyword", {"justify": "right", "style": "bold", "no_wrap": True}),
+            ("as written", {"justify": "right", "no_wrap": True}),
+            ("gloss", {"max_width": 18, "overflow": "ellipsis", "no_wrap": True}),
             ("n", {"justify": "right"}),
             ("score", {"justify": "right"}),
         )
         for i, k in enumerate(doc.keywords[: limit or self.top], 1):
-            table.add_row(str(i), self.t(k.lemma), self.t(k.surface), self.t(k.gloss or ""), str(k.count),
-                          f"{k.score:.3f}")
+            # Arabic cells are clipped in logical order before any bidi reordering, so the start of a
+            # phrase survives and a cell never wraps (wrapped visual-order lines would read bottom-up).
+            table.add_row(str(i), self.t(_clip(k.lemma, 16)), self.t(_clip(k.surface, 24)), self.t(k.gloss or ""),
+                          str(k.count), f"{k.score:.2f}")
         return table
 
     def tokens(self, doc: Document, with_morph: bool) -> Table:
