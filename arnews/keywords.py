@@ -21,9 +21,10 @@ against parts). A phrase is shown in its most frequent surface form, with the ar
 written and without leading conjunctions or prepositions.
 
 For the corpus summary each document also gets ``doc.extra["keyword_candidates"]``
-(``{term: count}`` for every candidate) and ``doc.extra["keyword_info"]`` (``{term:
-[surface, gloss]}`` for the best ~50); :func:`corpus_keyword_scores` ranks terms over a
-batch with TF-IDF against the batch's own document frequencies.
+(``{term: count}`` for every candidate that could be a keyword) and
+``doc.extra["keyword_info"]`` (``{term: [surface, gloss]}`` for the same terms);
+:func:`corpus_keyword_scores` ranks terms over a batch with TF-IDF against the batch's
+own document frequencies.
 """
 from __future__ import annotations
 
@@ -374,6 +375,11 @@ PARAMS: dict[str, float] = {
 }
 
 
+def _is_modifier(c: _Cand) -> bool:
+    """A bare adjective, or a word mostly used to modify a preceding noun (الكورية in القوات الكورية)."""
+    return bool(c.classes and c.classes[0] == "adj") or len(c.modifier) * 2 > c.count
+
+
 def _score_stats(cands: dict[tuple, _Cand], n_sent: int, params: dict[str, float]) -> None:
     n_bg, df = background_df()
     word_count = {c.terms[0]: c.count for c in cands.values() if c.kind == "word"}
@@ -390,7 +396,7 @@ def _score_stats(cands: dict[tuple, _Cand], n_sent: int, params: dict[str, float
             if c.count == 1:
                 s *= params["once_phrase"]
         else:
-            if c.classes and c.classes[0] == "adj" or len(c.modifier) * 2 > c.count:
+            if _is_modifier(c):
                 s *= params["adj_penalty"]
             if c.count == 1:
                 s *= params["once_word"]
@@ -434,7 +440,7 @@ def _score_graph(cands: dict[tuple, _Cand], units: list[_Unit | None], params: d
         s = sum(pr.get(t, 0.0) for t in c.terms)
         if c.kind == "phrase":
             s *= params["phrase_boost"] * 0.5 * (c.count ** 0.5)
-        elif c.classes and c.classes[0] == "adj" or len(c.modifier) * 2 > c.count:
+        elif _is_modifier(c):
             s *= params["adj_penalty"]
         c.score = s
 
@@ -529,8 +535,11 @@ def extract_keywords(doc: Document, pipe: "Pipeline") -> None:
     n_bg, _ = background_df()
     morph = "lemmas" if any(t.lemma for t in doc.tokens) else "word forms (no lemmas)"
     doc.backends["keywords"] = f"{SCORER} on {morph}" + (f", background DF of {n_bg} docs" if n_bg else "")
-    doc.extra["keyword_candidates"] = {c.label: c.count for c in cands.values()}
-    doc.extra["keyword_info"] = {k.lemma: [k.surface, k.gloss] for k in keywords[:50]}
+    # For the corpus summary: every candidate that could stand as a keyword (bare adjectives and
+    # words mostly used as modifiers left out), with its surface form and gloss.
+    terms = [c for c in cands.values() if c.kind == "phrase" or not _is_modifier(c)]
+    doc.extra["keyword_candidates"] = {c.label: c.count for c in terms}
+    doc.extra["keyword_info"] = {c.label: [c.surfaces.most_common(1)[0][0], _gloss(c)] for c in terms}
 
 
 def corpus_keyword_scores(docs_candidates: Iterable[dict[str, int]], n_docs: int | None = None,

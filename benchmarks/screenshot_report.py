@@ -25,9 +25,9 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--hide-scrollbars"]
 
 # Forces the tooltip of the first underlined keyword open (screenshot of the hover state only).
-_HOVER_CSS = ".w.kw[data-tip]:first-of-type::after{content:attr(data-tip);position:absolute;z-index:5;top:100%;right:0;" \
-             "white-space:pre;direction:ltr;text-align:left;background:#222;color:#fff;font:13px/1.4 sans-serif;" \
-             "padding:4px 8px;border-radius:4px}"
+_HOVER_CSS = ".tipshow::after{content:attr(data-tip);position:absolute;z-index:5;top:100%;right:0;white-space:pre;" \
+             "direction:ltr;text-align:left;background:#222;color:#fff;font:13px/1.4 sans-serif;padding:4px 8px;" \
+             "border-radius:4px}"
 
 
 def find_chromium() -> str | None:
@@ -76,8 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"screenshot: {args.output}")
         if args.hover:
             forced = Path(tmp) / "hover.html"
-            forced.write_text(html_path.read_text(encoding="utf-8").replace("</style>", _HOVER_CSS + "</style>", 1),
-                              encoding="utf-8")
+            page = html_path.read_text(encoding="utf-8").replace("</style>", _HOVER_CSS + "</style>", 1)
+            forced.write_text(page.replace('class="w kw"', 'class="w kw tipshow"', 1), encoding="utf-8")
             hover_png = args.output.with_name(args.output.stem + "-hover.png")
             screenshot(forced, hover_png, args.size)
             print(f"screenshot: {hover_png}")

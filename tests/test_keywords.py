@@ -116,6 +116,8 @@ def test_at_least_top_keywords_and_extra_handover():
     info = doc.extra["keyword_info"]
     assert doc.keywords[0].lemma in info and info[doc.keywords[0].lemma][0] == doc.keywords[0].surface
     assert len(doc.extra["keyword_candidates"]) > len(doc.keywords)
+    assert set(info) == set(doc.extra["keyword_candidates"])
+    assert "كوري" not in doc.extra["keyword_candidates"]  # mostly a modifier (القوات الكورية)
 
 
 def test_empty_and_non_arabic_documents(pipe):

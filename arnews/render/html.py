@@ -41,7 +41,7 @@ margin:0 0 28px}
 .error{color:#a00;font-weight:bold}
 .legend{display:flex;flex-wrap:wrap;gap:8px;margin:10px 0;font-size:.85rem}
 .legend span{padding:1px 8px;border-radius:4px}
-.cols{display:grid;grid-template-columns:minmax(0,3fr) minmax(260px,2fr);gap:22px;align-items:start}
+.cols{display:grid;grid-template-columns:minmax(0,1fr) minmax(400px,1fr);gap:22px;align-items:start}
 @media (max-width:800px){.cols{grid-template-columns:1fr}}
 .text{white-space:pre-wrap;font-size:1.05rem;line-height:2.1;border-inline-start:3px solid var(--line);
 padding-inline-start:14px}
@@ -59,10 +59,12 @@ table{border-collapse:collapse;width:100%;font-size:.92rem;margin-bottom:10px}
 th,td{padding:4px 6px;border-bottom:1px solid var(--line);text-align:right;vertical-align:top}
 th{font-weight:bold;color:var(--muted);font-size:.8rem}
 td.num{direction:ltr;text-align:left;font-variant-numeric:tabular-nums}
-td.lemma{font-weight:bold}
+td.lemma{font-weight:bold;white-space:nowrap}
+td.surf{white-space:nowrap}
 td.gloss{direction:ltr;text-align:left;color:var(--muted)}
 .chip{padding:0 6px;border-radius:4px;font-size:.8rem;white-space:nowrap}
-.bar{background:#edf2fb;border-radius:3px;height:10px;min-width:60px;direction:ltr}
+.bar{background:#edf2fb;border-radius:3px;height:10px;min-width:70px;direction:ltr}
+td.score{direction:ltr;font-size:.8rem;color:var(--muted)}
 .bar span{display:block;height:10px;border-radius:3px;background:var(--bar)}
 nav.back{font-size:.85rem;margin-top:6px}
 a{color:#1f5fb4}
@@ -188,9 +190,10 @@ def _keywords(doc: Document, top: int) -> str:
     rows = []
     for i, k in enumerate(kws, 1):
         width = max(2, round(100 * k.score / best))
-        rows.append(f'<tr><td class="num">{i}</td><td class="lemma">{_e(k.lemma)}</td><td>{_e(k.surface)}</td>'
+        rows.append(f'<tr><td class="num">{i}</td><td class="lemma">{_e(k.lemma)}</td><td class="surf">{_e(k.surface)}</td>'
                     f'<td class="gloss">{_e(k.gloss or "")}</td><td class="num">{k.count}</td>'
-                    f'<td title="{k.score:.3f}"><div class="bar"><span style="width:{width}%"></span></div></td></tr>')
+                    f'<td class="score" title="score {k.score:.3f}"><div class="bar"><span style="width:{width}%"></span></div>'
+                    f"{k.score:.2f}</td></tr>")
     return ("<h2>الكلمات المفتاحية <bdi>(keywords)</bdi></h2><table><thead><tr><th>#</th><th>الكلمة</th>"
             "<th>كما وردت</th><th>gloss</th><th>العدد</th><th>الوزن</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>")
