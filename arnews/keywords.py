@@ -59,7 +59,7 @@ REPORTING_VERBS: frozenset[str] = frozenset(match_key(w) for w in _REPORTING)
 _FUNCTION_CONTENT = """
 شأن خصوص إطار صدد جانب سياق ضوء ظل إثر أثناء غضون مدى صعيد حوالي نحو حسب ذات نفس مقابل بين فوق تحت
 أمام وراء خلف حول دون عبر سبب شكل نتيجة إضافة عقب وقت لدى بعض كل جميع غير مثل سوى عدة حين حيث
-سابق ماضي مقبل حالي أخير تال آخر أخرى عام يوم
+سابق ماضي مقبل حالي أخير تال آخر أخرى عام يوم مئة مائة
 """.split()
 FUNCTION_CONTENT: frozenset[str] = frozenset(match_key(w) for w in _FUNCTION_CONTENT)
 
@@ -93,6 +93,7 @@ class _Unit:
     definite: bool = False
     joined: bool = False  # carries a conjunction or preposition clitic (breaks a phrase)
     possessed: bool = False  # carries a pronoun enclitic (cannot continue a phrase)
+    tanwin: bool = False  # indefinite accusative (مؤخرا، تدريبا): cannot head a construct
     usable: bool = True  # may stand as a single keyword (names only with --names)
 
 
@@ -236,8 +237,10 @@ def _units(doc: Document, stop: frozenset[str], verbs: bool, allow_names: bool) 
         gloss = (tok.gloss or "").split(";")[0].strip() or None if tok.gloss else None
         usable = cls is not None and (cls != "name" or allow_names)
         possessed = any(e and e not in ("0", "na") for e in (tok.enclitics or []))
+        bare = strip_diacritics(tok.text)
+        tanwin = "\u064b" in tok.text or (bare.endswith("ا") and not lemma.endswith(("ا", "ى", "اء")) and not possessed)
         units.append(_Unit(i, key, lemma, form, gloss, cls, tok.sentence, tok.start, tok.end, definite, joined,
-                           possessed=possessed, usable=usable))
+                           possessed=possessed, tanwin=tanwin, usable=usable))
     # An adjective right after a name belongs to it (كوريا الشمالية، ألمانيا الغربية).
     prev: _Unit | None = None
     for u in units:
@@ -273,7 +276,7 @@ def _phrase_ok(seq: list[_Unit], allow_names: bool) -> bool:
         if u.cls == "adj" or nisba:
             seen_adj = True
         elif u.cls in ("noun", "name"):
-            if seen_adj or prev.definite:  # a definite noun cannot head a construct
+            if seen_adj or prev.definite or prev.tanwin:  # a definite or tanwin noun cannot head a construct
                 return False
             if u.cls == "name" and not allow_names:
                 return False
@@ -368,7 +371,7 @@ PARAMS: dict[str, float] = {
     "spread_weight": 0.3,  # spread: 1 + spread_weight * share of sentences
     "phrase_boost": 3.0,  # phrase: multiplied by phrase_boost * cohesion ** cohesion_exp
     "cohesion_exp": 0.0,
-    "dedup": 0.8,  # drop a word when this share of its uses lies in a kept phrase
+    "dedup": 0.6,  # drop a word when this share of its uses lies in a kept phrase
     "adj_penalty": 0.2,  # a bare adjective (or a word mostly used as one) is rarely a topic
     "once_phrase": 0.35,  # a phrase seen only once
     "once_word": 0.35,  # a word seen only once
@@ -446,29 +449,48 @@ def _score_graph(cands: dict[tuple, _Cand], units: list[_Unit | None], params: d
 
 
 def _select(cands: dict[tuple, _Cand], top: int, params: dict[str, float]) -> list[_Cand]:
-    """Best first; words mostly used inside a better-ranked phrase, and repeated surfaces, are dropped."""
+    """Best first; words mostly used inside a listed phrase, and repeated surfaces, are dropped.
+
+    Two passes: the second also drops words whose uses lie inside phrases that reached the
+    first pass's top list even when the word ranked above them (مجلس under مجلس الوزراء).
+    """
     ranked = sorted(cands.values(), key=lambda c: (-c.score, -c.count, c.label))
-    chosen: list[_Cand] = []
-    covered: Counter = Counter()  # word key -> occurrences inside chosen phrases
-    surfaces: set[str] = set()
     limit = max(top, 50)
-    for c in ranked:
-        if len(chosen) >= limit:
-            break
-        surface = c.surfaces.most_common(1)[0][0]
-        if surface in surfaces:
-            continue
-        if c.kind == "word" and covered[c.terms[0]] >= params["dedup"] * c.count:
-            continue
-        if c.kind == "phrase" and any(c.terms == p.terms[: len(c.terms)] and p.count >= c.count for p in chosen
-                                      if p.kind == "phrase" and len(p.terms) > len(c.terms)):
-            continue
-        chosen.append(c)
-        surfaces.add(surface)
+
+    def one_pass(pre: dict[str, set[int]]) -> list[_Cand]:
+        chosen: list[_Cand] = []
+        covered: dict[str, set[int]] = defaultdict(set, {k: set(v) for k, v in pre.items()})
+        surfaces: set[str] = set()
+        for c in ranked:
+            if len(chosen) >= limit:
+                break
+            surface = c.surfaces.most_common(1)[0][0]
+            if surface in surfaces:
+                continue
+            if c.kind == "word" and len(covered[c.terms[0]].intersection(c.positions)) >= params["dedup"] * c.count:
+                continue
+            if c.kind == "phrase" and any(c.terms == p.terms[: len(c.terms)] and p.count >= c.count for p in chosen
+                                          if p.kind == "phrase" and len(p.terms) > len(c.terms)):
+                continue
+            chosen.append(c)
+            surfaces.add(surface)
+            if c.kind == "phrase":
+                _cover(covered, c)
+        return chosen
+
+    first = one_pass({})
+    pre: dict[str, set[int]] = defaultdict(set)
+    for c in first[:top]:
         if c.kind == "phrase":
-            for t in set(c.terms):
-                covered[t] += c.count
-    return chosen
+            _cover(pre, c)
+    return one_pass(pre) if pre else first
+
+
+def _cover(covered: dict[str, set[int]], phrase: _Cand) -> None:
+    """Mark the token positions of a phrase's words (its words are consecutive tokens)."""
+    for start in phrase.positions:
+        for j, term in enumerate(phrase.terms):
+            covered[term].add(start + j)
 
 
 def _gloss(c: _Cand) -> str | None:
