@@ -50,9 +50,9 @@ def make_analyzer():
     from arnews.morphology.builtin import load_db
 
     db = load_db()
-    from camel_tools.morphology.analyzer import Analyzer
+    from arnews.morphology.lean import LeanAnalyzer
 
-    return Analyzer(db, "NOAN_PROP")
+    return LeanAnalyzer(db, "NOAN_PROP")
 
 
 # -- 1. lemma prior ----------------------------------------------------------------------------
@@ -248,7 +248,7 @@ def main(argv=None) -> int:
         prior = dis.load_prior()
 
     sents = list(read_conllu(args.conllu))
-    feat_backend = AnalyzerBackend("builtin", "features", analyzer, dis.Ranker({}, prior))
+    feat_backend = AnalyzerBackend("builtin", "features", analyzer, dis.Ranker({}, prior), keep_features=True)
     def data_for(ss):
         return instances(feat_backend, ss, True) + instances(feat_backend, ss, False)
 

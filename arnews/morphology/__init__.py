@@ -58,9 +58,9 @@ def _load(name: str) -> MorphologyBackend:
     from .builtin import load_db, version_string
 
     db = load_db()
-    from camel_tools.morphology.analyzer import Analyzer
+    from .lean import LeanAnalyzer
 
-    return AnalyzerBackend("builtin", version_string(), Analyzer(db, "NOAN_PROP"))
+    return AnalyzerBackend("builtin", version_string(), LeanAnalyzer(db, "NOAN_PROP"))
 
 
 def build_builtin(force: bool = False) -> Path:

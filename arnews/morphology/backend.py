@@ -31,7 +31,8 @@ class AnalyzerBackend:
     Candidates (with their static scores) are cached per distinct word and input mode.
     """
 
-    def __init__(self, name: str, version: str, analyzer, ranker: Ranker | None = None, mle=None):
+    def __init__(self, name: str, version: str, analyzer, ranker: Ranker | None = None, mle=None,
+                 keep_features: bool = False):
         self.name = name
         self.version = version
         self._analyzer = analyzer
@@ -42,6 +43,7 @@ class AnalyzerBackend:
             # official disambiguator's choice strongly, the ranker breaks the remaining ties.
             self._ranker.weights = {**self._ranker.weights, "mle_top": MLE_WEIGHT}
         self._cache: dict[tuple[str, bool], tuple[list[Candidate], str, float]] = {}
+        self._keep_features = keep_features  # training needs them; at run time they only cost memory
         self._lock = threading.Lock()
         self._ctx_bound = {}
         for mode in ("split", "raw"):
@@ -62,7 +64,15 @@ class AnalyzerBackend:
         self._ranker.static_score(cands)
         cands.sort(key=lambda c: -c.score)
         margin = cands[0].score - cands[1].score if len(cands) > 1 else float("inf")
-        entry = (cands, pos_signature(cands), margin)
+        sig = pos_signature(cands)
+        if not self._keep_features:
+            # Keep only what can still win in some context (plus backoff readings, which the
+            # name/clitic rule may pick), and drop the feature dicts: the cache holds ~50k words.
+            floor = cands[0].score - self._ctx_bound["split" if pre_split else "raw"] - 1e-9
+            cands = [c for c in cands if c.score >= floor or c.source == "backoff"]
+            for c in cands:
+                c.feats = None
+        entry = (cands, sig, margin)
         if len(self._cache) < 500_000:
             self._cache[key] = entry
         return entry
@@ -86,13 +96,16 @@ class AnalyzerBackend:
         return dediac(analyses[0].get("lex") or word) if analyses else word
 
     # -- decoding -----------------------------------------------------------------------------
-    def choose(self, words: list[str], pre_split: bool, known_forms: set[str] | None = None) -> list[Candidate | WordAnalysis]:
-        entries = []
-        for w in words:
-            if not _ARABIC_LETTER.search(w):
-                entries.append(None)
-            else:
-                entries.append(self.candidates(w, pre_split))
+    def choose(self, words: list[str], pre_split: bool, known_forms: set[str] | None = None,
+               all_arabic: bool = False) -> list[Candidate | WordAnalysis]:
+        """The best candidate per word (Candidate, or WordAnalysis for non-Arabic words).
+        ``all_arabic``: the caller guarantees every word contains Arabic letters."""
+        cache = self._cache
+        if all_arabic:
+            entries = [cache.get((w, pre_split)) or self.candidates(w, pre_split) for w in words]
+        else:
+            entries = [(cache.get((w, pre_split)) or self.candidates(w, pre_split)) if _ARABIC_LETTER.search(w)
+                       else None for w in words]
         n = len(words)
         out: list[Candidate | WordAnalysis] = []
         ranker = self._ranker

@@ -20,7 +20,7 @@ import importlib.util
 import re
 from pathlib import Path
 
-BUILDER_VERSION = 6
+BUILDER_VERSION = 7
 
 # Buckwalter transliteration -> Arabic script (with diacritics).
 _BW2AR = str.maketrans({

@@ -16,6 +16,7 @@ import gc
 import logging
 import os
 import pickle
+import re
 import sys
 import time
 from pathlib import Path
@@ -65,8 +66,12 @@ def _atomic_write(path: Path, data: bytes) -> None:
             tmp.unlink()
 
 
-def _intern_db(db) -> None:
-    """Share equal strings between analyses: less memory, smaller and faster pickles."""
+_DD_RE = re.compile("[\u064b-\u0652\u0670\u0640#+]")
+
+
+def prepare_db(db) -> None:
+    """Share equal strings between analyses (less memory, smaller and faster pickles) and add
+    the helper keys LeanAnalyzer uses: ``_dd`` (undiacritised diac) and ``_lem`` (undiacritised lemma)."""
     memo: dict[str, str] = {}
 
     def s(x):
@@ -76,8 +81,14 @@ def _intern_db(db) -> None:
 
     for table in (db.prefix_hash, db.suffix_hash, db.stem_hash):
         for key, entries in list(table.items()):
-            table[sys.intern(key)] = [(s(cat), {sys.intern(k): s(v) for k, v in feats.items()})
-                                      for cat, feats in entries]
+            new = []
+            for cat, feats in entries:
+                f = {sys.intern(k): s(v) for k, v in feats.items()}
+                f["_dd"] = s(_DD_RE.sub("", f.get("diac", "")).replace("\u0671", "\u0627"))
+                if "lex" in f:
+                    f["_lem"] = s(_DD_RE.sub("", f["lex"]))
+                new.append((s(cat), f))
+            table[sys.intern(key)] = new
 
 
 def build_builtin(force: bool = False) -> Path:
@@ -92,7 +103,7 @@ def build_builtin(force: bool = False) -> Path:
     from camel_tools.morphology.database import MorphologyDB
 
     db = MorphologyDB(str(txt), "a")
-    _intern_db(db)
+    prepare_db(db)
     _atomic_write(pkl, pickle.dumps(db, protocol=pickle.HIGHEST_PROTOCOL))
     log.info("built the built-in morphology DB in %.1f s at %s", time.perf_counter() - t0, txt)
     return txt

@@ -96,6 +96,17 @@ _CLOSED_POS = frozenset(("prep", "conj", "conj_sub", "part", "part_neg", "part_f
                          "pron", "pron_dem", "pron_rel", "pron_interrog", "adv_interrog", "interj"))
 
 
+@lru_cache(maxsize=4096)
+def _proclitics(prc3: str, prc2: str, prc1: str, prc0: str) -> tuple[str, ...]:
+    return tuple(s for s in map(_prc_surface, (prc3, prc2, prc1, prc0)) if s)
+
+
+@lru_cache(maxsize=1024)
+def _enclitics(enc0: str) -> tuple[str, ...]:
+    s = _enc_surface(enc0)
+    return (s,) if s else ()
+
+
 class Candidate:
     __slots__ = ("lemma", "lemma_diac", "pos", "gloss", "proclitics", "stem", "enclitics", "source", "feats", "score")
 
@@ -137,14 +148,14 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
     for a in analyses:
         pos = a.get("pos") or "noun"
         lex = a.get("lex") or word
-        lemma = dediac(lex)
+        lemma = a.get("_lem") or dediac(lex)
         lemma_diac = lex
         if pos.startswith("pron") or pos in ("noun", "adj") and lemma in ("هذه", "هؤلاء"):
             conv = _LEMMA_CONVENTIONS.get(lemma)
             if conv:
                 lemma, lemma_diac = conv
-        procl = tuple(s for s in (_prc_surface(a.get(f, "0")) for f in ("prc3", "prc2", "prc1", "prc0")) if s)
-        encl = tuple(s for s in (_enc_surface(a.get("enc0", "0")),) if s)
+        procl = _proclitics(a.get("prc3", "0"), a.get("prc2", "0"), a.get("prc1", "0"), a.get("prc0", "0"))
+        encl = _enclitics(a.get("enc0", "0"))
         src = a.get("source")
         backoff = src == "backoff"
         if not backoff:
@@ -152,7 +163,7 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
         key = (lemma_diac, pos, procl, encl, backoff)
         c = groups.get(key)
         if c is None:
-            stem = dediac(a.get("stem") or "")
+            stem = a.get("_sdd") or dediac(a.get("stem") or "")
             c = Candidate(lemma, lemma_diac, pos, None if backoff else _gloss(a), procl, stem, encl,
                           "backoff" if backoff else "lexicon", {"spvar": 1.0, "n": 0.0})
             groups[key] = c
@@ -239,17 +250,36 @@ class Ranker:
     """Linear scorer over candidate features; weights from the shipped JSON model."""
 
     def __init__(self, weights: dict[str, float] | None = None, prior: dict[str, float] | None = None):
-        self.weights = weights if weights is not None else load_weights()
         self.prior = prior if prior is not None else load_prior()
+        self.weights = weights if weights is not None else load_weights()
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return self._weights
+
+    @weights.setter
+    def weights(self, weights: dict[str, float]) -> None:
+        self._weights = weights
+        # Context weights by mode and candidate POS: {mode: {pos: ({prev_sig: w}, {next_sig: w})}}.
+        ctx: dict[str, dict[str, tuple[dict[str, float], dict[str, float]]]] = {"split": {}, "raw": {}}
+        for k, v in weights.items():
+            mode, _, rest = k.partition(":")
+            if mode in ctx and rest.startswith(("ppos=", "npos=")):
+                sig_part, _, pos_part = rest.partition("&pos=")
+                which = 0 if rest.startswith("ppos=") else 1
+                ctx[mode].setdefault(pos_part, ({}, {}))[which][sig_part[5:]] = v
+        self._ctx = ctx
 
     def static_score(self, cands: list[Candidate]) -> None:
-        w = self.weights
+        w = self._weights
         for c in cands:
             c.score = sum(w.get(k, 0.0) * v for k, v in c.feats.items())
 
     def context_bonus(self, c: Candidate, prev_sig: str, next_sig: str, mode: str) -> float:
-        w = self.weights
-        return w.get(f"{mode}:ppos={prev_sig}&pos={c.pos}", 0.0) + w.get(f"{mode}:npos={next_sig}&pos={c.pos}", 0.0)
+        t = self._ctx[mode].get(c.pos)
+        if t is None:
+            return 0.0
+        return t[0].get(prev_sig, 0.0) + t[1].get(next_sig, 0.0)
 
 
 def context_feats(c: Candidate, prev_sig: str, next_sig: str, mode: str) -> dict[str, float]:

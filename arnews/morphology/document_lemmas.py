@@ -28,10 +28,10 @@ def lemmatize_tokens(doc: Document, backend) -> None:
     spans = [(s.token_start, s.token_end) for s in sentences] or [(0, len(tokens))]
     for start, end in spans:
         idx = [i for i in range(start, end) if tokens[i].kind == "arabic"]
-        words = [form(tokens[i].text) for i in idx]
+        words = [form(tokens[i].text) or tokens[i].text for i in idx]
         if words:
             if choose is not None:
-                results = choose(words, False, arabic_forms)
+                results = choose(words, False, arabic_forms, True)
             else:  # any other MorphologyBackend
                 results = backend.analyze_sentence(words, pre_split=False)
             for i, r in zip(idx, results):

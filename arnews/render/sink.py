@@ -105,13 +105,12 @@ class Sink:
         else:
             self._stream = sys.stdout
         if self.fmt == "table":
-            from rich.console import Console
-
             from .table import TableRenderer
-            from .text import bidi_mode
+            from .text import bidi_mode, make_console
 
             # Colour only for a terminal; rich also honours NO_COLOR. A file gets plain text.
-            console = Console(file=self._stream, no_color=bool(os.environ.get("NO_COLOR")) or None,
+            # make_console: a broken pipe ends the run quietly (exit 0), not with rich's exit 1.
+            console = make_console(file=self._stream, no_color=bool(os.environ.get("NO_COLOR")) or None,
                               force_terminal=False if self.output else None, soft_wrap=False,
                               width=None if not self.output else 100)
             self._table = TableRenderer(console, reorder=bidi_mode(self.bidi), top=self.top)

@@ -63,3 +63,21 @@ def for_display(text: str, reorder: bool) -> str:
 
         return get_display(safe)
     return safe
+
+
+def make_console(**kwargs):
+    """A rich Console whose broken pipe (``| head``) ends the run quietly with exit 0.
+
+    rich's own handler exits with status 1; arnews treats a reader that went
+    away as a normal end (the CLI turns BrokenPipeError into a quiet exit).
+    """
+    import errno
+
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError(errno.EPIPE, "broken pipe")
+
+    return _Console(**kwargs)
