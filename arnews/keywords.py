@@ -371,7 +371,7 @@ PARAMS: dict[str, float] = {
     "spread_weight": 0.3,  # spread: 1 + spread_weight * share of sentences
     "phrase_boost": 3.0,  # phrase: multiplied by phrase_boost * cohesion ** cohesion_exp
     "cohesion_exp": 0.0,
-    "dedup": 0.6,  # drop a word when this share of its uses lies in a kept phrase
+    "dedup": 0.7,  # drop a word when this share of its uses lies in a kept phrase
     "adj_penalty": 0.2,  # a bare adjective (or a word mostly used as one) is rarely a topic
     "once_phrase": 0.35,  # a phrase seen only once
     "once_word": 0.35,  # a word seen only once
@@ -449,17 +449,19 @@ def _score_graph(cands: dict[tuple, _Cand], units: list[_Unit | None], params: d
 
 
 def _select(cands: dict[tuple, _Cand], top: int, params: dict[str, float]) -> list[_Cand]:
-    """Best first; words mostly used inside a listed phrase, and repeated surfaces, are dropped.
+    """Best first; terms mostly used inside a listed longer phrase, and repeated surfaces, are dropped.
 
-    Two passes: the second also drops words whose uses lie inside phrases that reached the
-    first pass's top list even when the word ranked above them (مجلس under مجلس الوزراء).
+    Two passes: the second also drops words and shorter phrases whose uses lie inside phrases
+    that reached the first pass's top list even when they ranked above them (مجلس under
+    مجلس الوزراء, الحرمين الشريفين under خادم الحرمين الشريفين).
     """
     ranked = sorted(cands.values(), key=lambda c: (-c.score, -c.count, c.label))
     limit = max(top, 50)
+    Cover = dict[tuple[str, int], set[tuple]]  # (word key, token index) -> phrases listed there
 
-    def one_pass(pre: dict[str, set[int]]) -> list[_Cand]:
+    def one_pass(pre: Cover) -> list[_Cand]:
         chosen: list[_Cand] = []
-        covered: dict[str, set[int]] = defaultdict(set, {k: set(v) for k, v in pre.items()})
+        covered: Cover = defaultdict(set, {k: set(v) for k, v in pre.items()})
         surfaces: set[str] = set()
         for c in ranked:
             if len(chosen) >= limit:
@@ -467,10 +469,9 @@ def _select(cands: dict[tuple, _Cand], top: int, params: dict[str, float]) -> li
             surface = c.surfaces.most_common(1)[0][0]
             if surface in surfaces:
                 continue
-            if c.kind == "word" and len(covered[c.terms[0]].intersection(c.positions)) >= params["dedup"] * c.count:
-                continue
-            if c.kind == "phrase" and any(c.terms == p.terms[: len(c.terms)] and p.count >= c.count for p in chosen
-                                          if p.kind == "phrase" and len(p.terms) > len(c.terms)):
+            inside = sum(1 for start in c.positions
+                         if all(covered.get((t, start + j), set()) - {c.terms} for j, t in enumerate(c.terms)))
+            if inside >= params["dedup"] * c.count:
                 continue
             chosen.append(c)
             surfaces.add(surface)
@@ -479,18 +480,18 @@ def _select(cands: dict[tuple, _Cand], top: int, params: dict[str, float]) -> li
         return chosen
 
     first = one_pass({})
-    pre: dict[str, set[int]] = defaultdict(set)
+    pre: Cover = defaultdict(set)
     for c in first[:top]:
         if c.kind == "phrase":
             _cover(pre, c)
     return one_pass(pre) if pre else first
 
 
-def _cover(covered: dict[str, set[int]], phrase: _Cand) -> None:
+def _cover(covered: dict[tuple[str, int], set[tuple]], phrase: _Cand) -> None:
     """Mark the token positions of a phrase's words (its words are consecutive tokens)."""
     for start in phrase.positions:
         for j, term in enumerate(phrase.terms):
-            covered[term].add(start + j)
+            covered[(term, start + j)].add(phrase.terms)
 
 
 def _gloss(c: _Cand) -> str | None:

@@ -216,12 +216,12 @@ def corpus_section(docs: list[Document], anchors: list[str], summary: dict[str, 
     for doc, a in zip(docs, anchors):
         kws = "، ".join(k.surface for k in doc.keywords[:5])
         status = "" if doc.ok else f'<span class="error">{_e(doc.error)}</span>'
-        rows.append(f'<tr><td><a href="#{_e(a)}"><bdi>{_e(doc.source.name)}</bdi></a> {status}</td>'
+        short = doc.source.name.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or doc.source.name
+        rows.append(f'<tr><td><a href="#{_e(a)}" title="{_e(doc.source.name)}"><bdi>{_e(short)}</bdi></a> {status}</td>'
                     f'<td class="num">{doc.stats.words:,}</td><td class="num">{len(doc.entity_groups)}</td>'
                     f"<td>{_e(kws)}</td></tr>")
-    parts = [f'<section class="corpus" id="corpus"><h1>المدوّنة <bdi>(corpus: {len(docs)} documents)</bdi></h1>',
-             "<table><thead><tr><th>الوثيقة</th><th>كلمات</th><th>كيانات</th><th>أهم الكلمات المفتاحية</th></tr>"
-             "</thead><tbody>", "".join(rows), "</tbody></table>"]
+    n = (summary or {}).get("documents", len(docs))
+    parts = [f'<section class="corpus" id="corpus"><h1>المدوّنة <bdi>(corpus: {_e(n)} documents)</bdi></h1>']
     if summary:
         kws = summary.get("top_keywords") or []
         if kws:
@@ -246,6 +246,9 @@ def corpus_section(docs: list[Document], anchors: list[str], summary: dict[str, 
                              f'<td class="num">{_e(g.get("documents", ""))}</td>'
                              f'<td class="num">{_e(g.get("mentions", ""))}</td></tr>')
             parts.append("</tbody></table>")
+    if rows:
+        parts += ["<h2>الوثائق <bdi>(documents)</bdi></h2><table><thead><tr><th>الوثيقة</th><th>كلمات</th><th>كيانات</th>"
+                  "<th>أهم الكلمات المفتاحية</th></tr></thead><tbody>", "".join(rows), "</tbody></table>"]
     parts.append("</section>")
     return "".join(parts)
 
@@ -254,14 +257,14 @@ def render_report(docs: Iterable[Document], top: int = 10, summary: dict[str, An
                   title: str = "arnews report") -> str:
     """The whole report as one HTML string (a corpus page first when there are several documents)."""
     docs = list(docs)
-    batch = len(docs) > 1
+    batch = len(docs) > 1 or (not docs and bool(summary))  # summary-only runs still get the corpus page
     anchors = [f"doc-{i}" for i in range(1, len(docs) + 1)]
     body = []
     if batch:
         body.append(corpus_section(docs, anchors, summary, top))
     for doc, a in zip(docs, anchors):
         body.append(document_section(doc, top, a, back=batch))
-    if not docs:
+    if not docs and not batch:
         body.append('<section class="corpus"><h1>لا توجد وثائق <bdi>(no documents)</bdi></h1></section>')
     page_title = title if batch or not docs else f"{docs[0].source.name} · {title}"
     return ('<!DOCTYPE html>\n<html lang="ar" dir="rtl">\n<head>\n<meta charset="utf-8">\n'
