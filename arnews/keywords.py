@@ -226,12 +226,18 @@ def _units(doc: Document, stop: frozenset[str], verbs: bool, allow_names: bool) 
             units.append(None)
             continue
         norm_key = match_key(tok.norm)
-        if tok.lemma:
+        if tok.lemma and tok.analysis_source in ("backoff", "guess"):
+            # Guessed names keep their article (الفيسبوك، والفيسبوك → الفيسبوك): group without it.
+            lemma = strip_diacritics(tok.lemma)
+            if lemma.startswith("ال") and len(lemma) >= 5:
+                lemma = lemma[2:]
+            key = match_key(lemma)
+        elif tok.lemma:
             lemma = strip_diacritics(tok.lemma)
             key = match_key(lemma)
-        else:
+        else:  # no morphology: drop clitics and article from the word
             key = _fallback_lemma(norm_key)
-            lemma = key
+            lemma = _fallback_lemma(strip_diacritics(tok.text)) if tok.kind == "arabic" else tok.text
         cls = _classify(tok, i, key, norm_key, stop, in_name, verbs)
         form, joined, definite = _display_form(tok)
         gloss = (tok.gloss or "").split(";")[0].strip() or None if tok.gloss else None
