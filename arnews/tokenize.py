@@ -29,6 +29,7 @@ _WORD_RE = re.compile(r"\S+")
 # A chunk with no punctuation, symbol or emoji can skip the per-character scan.
 _PLAIN_RE = regex.compile(r"[^\p{P}\p{S}\p{Emoji_Presentation}\p{Extended_Pictographic}\p{RI}\u20e3]+")
 _SENTENCE_END = frozenset(".!?؟…۔")
+_SENTENCE_END_CHARS = "".join(sorted(_SENTENCE_END))
 _ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
 
 
@@ -66,11 +67,37 @@ def _split_chunk(chunk: str, offset: int, out: list[tuple[str, int, int]]) -> No
         out.append((chunk[start:], offset + start, offset + n))
 
 
+# Whitespace-separated chunks repeat a lot in news (the same words): split each distinct one once.
+_PIECES: dict[str, tuple[tuple[str, int, int], ...]] = {}
+_PIECES_MAX = 200_000
+
+
+def _pieces(chunk: str) -> tuple[tuple[str, int, int], ...]:
+    """A chunk's tokens with offsets relative to the chunk (cached)."""
+    hit = _PIECES.get(chunk)
+    if hit is None:
+        out: list[tuple[str, int, int]] = []
+        _split_chunk(chunk, 0, out)
+        hit = tuple(out)
+        if len(_PIECES) >= _PIECES_MAX:
+            _PIECES.clear()
+        _PIECES[chunk] = hit
+    return hit
+
+
 def word_spans(text: str) -> list[tuple[str, int, int]]:
     """(token, start, end) triples following CAMeL's simple_word_tokenize rules."""
     out: list[tuple[str, int, int]] = []
+    append = out.append
     for m in _WORD_RE.finditer(text):
-        _split_chunk(m.group(0), m.start(), out)
+        pieces = _pieces(m.group())
+        off = m.start()
+        if len(pieces) == 1:
+            tok, s, e = pieces[0]
+            append((tok, off + s, off + e))
+        else:
+            for tok, s, e in pieces:
+                append((tok, off + s, off + e))
     return out
 
 
@@ -119,12 +146,14 @@ def tokenize(text: str, normalizer: Normalizer | None = None) -> tuple[list[Toke
             sentences.append(Sentence(tokens[sent_first].start, tokens[upto - 1].end, sent_first, upto))
             sent_first = upto
 
+    find = text.find
+    append = tokens.append
     for tok, start, end in word_spans(text):
-        if tokens and "\n" in text[prev_end:start]:
+        if tokens and find("\n", prev_end, start) >= 0:
             close(len(tokens))
-        tokens.append(Token(tok, start, end, norm(tok), token_kind(tok), len(sentences)))
+        append(Token(tok, start, end, norm(tok), token_kind(tok), len(sentences)))
         prev_end = end
-        if tok in _SENTENCE_END or (tok and all(c in _SENTENCE_END for c in tok)):
+        if not tok.strip(_SENTENCE_END_CHARS):  # made only of . ! ? ؟ … ۔
             close(len(tokens))
     close(len(tokens))
     return tokens, sentences
