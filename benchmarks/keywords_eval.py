@@ -78,9 +78,13 @@ def load(docs_dir: Path, keys_dir: Path) -> list[tuple[str, str, set[str]]]:
     return out
 
 
-def arnews_extractor(k: int):
+def arnews_extractor(k: int, scorer: str | None = None):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from arnews import keywords
     from arnews.pipeline import Pipeline, Settings
+
+    if scorer:
+        keywords.SCORER = scorer
 
     pipe = Pipeline(Settings(top=k, keyword_names=True).with_stages("keywords"))
 
@@ -110,10 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("keys_dir", type=Path)
     ap.add_argument("--top", type=int, default=10)
     ap.add_argument("--no-yake", action="store_true", help="Skip the YAKE baseline (reported as 0).")
+    ap.add_argument("--scorer", choices=("stats", "graph"), help="Compare arnews' scorers (default: the shipped one).")
     ap.add_argument("-v", "--verbose", action="store_true", help="Per-document scores and predictions.")
     args = ap.parse_args(argv)
     data = load(args.docs_dir, args.keys_dir)
-    systems = {"keywords": arnews_extractor(args.top)}
+    systems = {"keywords": arnews_extractor(args.top, args.scorer)}
     if not args.no_yake:
         systems["yake"] = yake_extractor(args.top)
     totals = {name: [0.0, 0.0, 0.0] for name in ("keywords", "yake")}
