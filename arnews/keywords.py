@@ -109,6 +109,7 @@ class _Cand:
     glosses: list[Counter] = field(default_factory=list)
     classes: tuple[str, ...] = ()
     modifier: set[int] = field(default_factory=set)  # (words) positions where it modifies a preceding noun
+    adverbial: int = 0  # (words) occurrences in the indefinite accusative (أحيانا، مؤخرا)
     score: float = 0.0
 
     @property
@@ -302,6 +303,8 @@ def _candidates(doc: Document, units: list[_Unit | None], allow_names: bool, max
             c = cands[terms] = _Cand(terms, tuple(u.lemma for u in seq), "word" if len(seq) == 1 else "phrase",
                                      glosses=[Counter() for _ in seq], classes=tuple(u.cls or "" for u in seq))
         c.positions.append(seq[0].index)
+        if len(seq) == 1 and seq[0].tanwin:
+            c.adverbial += 1
         c.sentences.add(seq[0].sentence)
         if len(seq) == 1:
             surface = seq[0].form
@@ -409,6 +412,8 @@ def _score_stats(cands: dict[tuple, _Cand], n_sent: int, params: dict[str, float
                 s *= params["adj_penalty"]
             if c.count == 1:
                 s *= params["once_word"]
+            if c.adverbial == c.count:  # only ever adverbial: أحيانا، مؤخرا، تقريبا
+                s *= params["adj_penalty"]
         c.score = s
 
 
