@@ -29,7 +29,6 @@ own document frequencies.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -74,7 +73,6 @@ VERB_POS = frozenset({"verb"})
 
 _CONJ = ("wa", "fa", "w+", "f+", "و", "ف")
 _PREP = ("bi", "li", "ka", "b+", "l+", "k+", "ب", "ل", "ك")
-_ARABIC_WORD = re.compile(r"^[\u0621-\u064a\u0660-\u0669\u0670-\u06d3]+$")
 
 
 @dataclass
@@ -151,7 +149,7 @@ def _display_form(tok: Token) -> tuple[str, bool, bool]:
     # No clitic analysis: strip و/ف before an article or a preposition + article, and ب/ك/ل
     # before an article (وبالقوات → القوات, للقوات → القوات).
     joined = False
-    if len(text) > 4 and text[0] in "وف" and (text[1:3] == "ال" or (text[1] in "بكل" and text[2] in "ال")):
+    if len(text) > 4 and text[0] in "وف" and (text[1:3] in ("ال", "لل") or text[1:4] in ("بال", "كال")):
         text, joined = text[1:], True
     if len(text) > 5 and text[0] in "بك" and text[1:3] == "ال":
         text, joined = text[1:], True
