@@ -79,6 +79,13 @@ _LEMMA_CONVENTIONS = {
     "هذه": ("هذا", "هٰذا"), "هؤلاء": ("هذا", "هٰذا"), "هذان": ("هذا", "هٰذا"), "هاتان": ("هذا", "هٰذا"),
     "هذين": ("هذا", "هٰذا"), "هاتين": ("هذا", "هٰذا"),
 }
+# Feminine elatives are lemmatised to the masculine elative (أخرى → آخر, كبرى → أكبر), as
+# adjectives are generally lemmatised to the masculine singular.
+_FEM_ELATIVE = {
+    "أخرى": ("آخر", "آخَر"), "أولى": ("أول", "أَوَّل"), "كبرى": ("أكبر", "أَكْبَر"), "صغرى": ("أصغر", "أَصْغَر"),
+    "عظمى": ("أعظم", "أَعْظَم"), "وسطى": ("أوسط", "أَوْسَط"), "عليا": ("أعلى", "أَعْلَى"), "دنيا": ("أدنى", "أَدْنَى"),
+    "قصوى": ("أقصى", "أَقْصَى"), "كبريات": ("أكبر", "أَكْبَر"), "أخريات": ("آخر", "آخَر"),
+}
 _CLITIC_PRONOUNS = ("ه", "ها", "هم", "هما", "هن", "ي", "ني", "نا", "ك", "كم", "كما", "كن")
 # word -> [(lemma, lemma_diac, pos, gloss)] readings that the lexicon lacks or buries.
 CLOSED: dict[str, list[tuple[str, str, str, str]]] = {
@@ -154,6 +161,16 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
             conv = _LEMMA_CONVENTIONS.get(lemma)
             if conv:
                 lemma, lemma_diac = conv
+        elif pos in ("adj", "noun"):
+            conv = _FEM_ELATIVE.get(lemma)
+            if conv:
+                lemma, lemma_diac = conv
+            elif pos == "adj" and lemma.endswith("ي") and len(lemma) > 3:
+                # Nisba spelling variants listed under one BAMA lemma (أميركي under أمريكي,
+                # ديمقراطي under ديموقراطي): keep the spelling the text uses.
+                sdd = a.get("_sdd") or dediac(a.get("stem") or "")
+                if sdd != lemma and sdd.endswith("ي") and len(sdd) > 3 and sdd[:2] == lemma[:2]:
+                    lemma, lemma_diac = sdd, a.get("stem") or sdd
         procl = _proclitics(a.get("prc3", "0"), a.get("prc2", "0"), a.get("prc1", "0"), a.get("prc0", "0"))
         encl = _enclitics(a.get("enc0", "0"))
         src = a.get("source")
