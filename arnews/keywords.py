@@ -541,7 +541,7 @@ def keyword_candidates(doc: Document, stopwords: frozenset[str], *, verbs: bool 
 def rank_keywords(doc: Document, stopwords: frozenset[str], *, top: int = 10, verbs: bool = False,
                   names: bool = False, scorer: str = "stats", params: dict[str, float] | None = None
                   ) -> tuple[list[Keyword], dict[tuple, _Cand]]:
-    """Scored keywords of one document (best first, at least `top` when there are enough; the best scores 1.0)."""
+    """The `top` best keywords of one document (fewer when there are not enough), best first; the best scores 1.0."""
     p = {**PARAMS, **(params or {})}
     units = _units(doc, stopwords, verbs, names)
     cands = _candidates(doc, units, names)
@@ -552,7 +552,7 @@ def rank_keywords(doc: Document, stopwords: frozenset[str], *, top: int = 10, ve
     chosen = _select(cands, top, p)
     # Scores relative to the document's best keyword (1.0), so they read the same in every document.
     best = chosen[0].score if chosen else 1.0
-    return [_keyword(c, best) for c in chosen], cands
+    return [_keyword(c, best) for c in chosen[:top]], cands
 
 
 SCORER = "stats"
