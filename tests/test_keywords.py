@@ -234,3 +234,14 @@ def test_akec_dev_beats_yake_by_thirty_percent():
     fields = dict(kv.split("=") for kv in last.split())
     assert int(fields["docs"]) == 100
     assert float(fields["keywords_f1_at_10"]) >= 1.3 * float(fields["yake_f1_at_10"])
+
+
+def test_verbs_only_with_the_flag_and_never_reporting_verbs():
+    text = ("انخفضت أسعار النفط أمس.\nوانخفضت الأسهم في السوق.\n"
+            "وقال محللون إن الأسعار ستنخفض أكثر، وأكد آخرون أن النفط سينخفض.")
+    plain = Pipeline(Settings().with_stages("keywords")).run_text(text)
+    verbs = Pipeline(Settings(keyword_verbs=True).with_stages("keywords")).run_text(text)
+    assert match_key("انخفض") not in keys(plain)
+    fall = next(k for k in verbs.keywords if match_key(k.lemma) == match_key("انخفض"))
+    assert fall.count == 4  # انخفضت، وانخفضت، ستنخفض، سينخفض
+    assert not {match_key("قال"), match_key("أكد")} & set(keys(verbs))
