@@ -203,7 +203,7 @@ def document_section(doc: Document, top: int, anchor: str, back: bool = False) -
     parts = [f'<section class="doc" id="{_e(anchor)}"><h1><bdi>{_e(doc.source.name)}</bdi></h1>', _meta(doc)]
     if doc.tokens:
         parts.append(_legend())
-        parts.append('<div class="cols"><div class="text" lang="ar">' + _article(doc, top) + "</div><div>"
+        parts.append('<div class="cols"><div class="text" lang="ar" dir="auto">' + _article(doc, top) + "</div><div>"
                      + _entities(doc, top) + _keywords(doc, top) + "</div></div>")
     if back:
         parts.append('<nav class="back"><a href="#corpus">↑ corpus</a></nav>')
