@@ -46,7 +46,8 @@ def key(word: str) -> str:
     return match_key(word)
 
 
-def clitic_candidates(k: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=200_000)
+def clitic_candidates(k: str) -> tuple[tuple[str, str], ...]:
     """(prefix, remainder) splits of leading و/ف + ب/ل/ك (+ ل+ال → لل), longest prefix last."""
     out = []
     for c in _CONJ:
@@ -63,7 +64,7 @@ def clitic_candidates(k: str) -> list[tuple[str, str]]:
                 out.append((c + "لل", "ا" + rem))  # ل + ال: للبنتاغون -> البنتاغون
             if len(rem) >= 2:
                 out.append((c + p, rem))
-    return out
+    return tuple(out)
 
 
 class Resources:
@@ -85,6 +86,7 @@ class Resources:
                 self.gaz_max = max(self.gaz_max, len(parts))
         self.count: dict[str, int] = {}
         self.clusters: dict[str, tuple[str, ...]] = {}
+        self.hints: dict[str, str] = {}
         cpath = data / "clusters.tsv.gz"
         if cpath.exists():
             with gzip.open(cpath, "rt", encoding="utf-8") as f:
@@ -92,7 +94,9 @@ class Resources:
                     parts = line.rstrip("\n").split("\t")
                     self.count[parts[0]] = int(parts[1])
                     if len(parts) > 2 and parts[2]:
-                        self.clusters[parts[0]] = tuple(parts[2:])
+                        self.clusters[parts[0]] = tuple(parts[2:5])
+                    if len(parts) > 5 and parts[5]:
+                        self.hints[parts[0]] = parts[5]
 
     def strip(self, k: str) -> tuple[str, str]:
         """(prefix, remainder) where the corpus makes a clitic split sure, else ("", k)."""
@@ -162,6 +166,11 @@ class FeatureExtractor:
             if len(core) > n + 1:
                 f.append(f"c{n}={core[:n]}")
         f.append(f"len={min(len(core), 10)}")
+        if len(core) >= 3:
+            # Long-vowel shape: transliterated foreign names are full of ا و ي (مايكروسوفت).
+            cv = "".join("V" if ch in "اوي" else "C" for ch in core)
+            f.append(f"cv={cv[:8]}")
+            f.append(f"nv={min(cv.count('V'), 4)}")
         if not any("\u0600" <= ch <= "\u06ff" for ch in word):
             if any(ch.isdigit() for ch in word):
                 f.append("shape=digit")
@@ -177,6 +186,9 @@ class FeatureExtractor:
             f.extend(f"k{i}={c}" for i, c in enumerate(cl))
             ctx.append(f"k1={cl[1]}")
             ctx.append(f"k2={cl[2]}")
+        hint = res.hints.get(s) or res.hints.get(k)
+        if hint:
+            f.append(f"hint={hint}")
         trig = TRIGGERS.get(s) or TRIGGERS.get(k)
         if trig:
             f.append(f"trig={trig}")
@@ -188,10 +200,35 @@ class FeatureExtractor:
             if t:
                 f.append(f"{name}={t}")
                 ctx.append(f"{name}={t}")
-        info = (k, s, f, ctx)
+        # Context features as the neighbours see them, prefixed once per word type.
+        info = (k, s, f, {d: [f"{d}:{x}" for x in ctx] + [f"{d}:x2={s[-2:]}"] * (d in (-1, 1)) for d in (-2, -1, 1, 2)})
         if len(self._cache) < 300_000:
             self._cache[word] = info
         return info
+
+    def morph_features(self, info: tuple, a) -> list[str]:
+        """Features from one word's analysis (pos, source, proclitic split, lemma)."""
+        pos = getattr(a, "pos", None) or "none"
+        src = getattr(a, "source", None) or "none"
+        f = [f"pos={pos}", f"src={src}", f"ps={pos}|{src}"]
+        k, s = info[0], info[1]
+        pro = [key(p) for p in (getattr(a, "proclitics", None) or []) if p]
+        if src == "lexicon":
+            lemma = getattr(a, "lemma", None)
+            if lemma and pos not in ("noun_prop",):
+                f.append(f"lem={key(lemma)}")
+            pre = "".join(p for p in pro if p != "ال")
+            if pre and k.startswith(pre) and len(k) - len(pre) >= 2:
+                ms = k[len(pre):]
+                if ms != s:
+                    f.append(f"ms={ms}")
+                    cl = self.res.clusters.get(ms)
+                    if cl:
+                        f.append(f"mk1={cl[1]}")
+                    t = self.res.gaz.get(ms)
+                    if t:
+                        f.append(f"mg={t}")
+        return f
 
     # -- per sentence ---------------------------------------------------------------------
     def gazetteer_tags(self, infos: list[tuple]) -> list[str | None]:
@@ -230,16 +267,8 @@ class FeatureExtractor:
         morph: list[list[str]] = [[] for _ in range(n)]
         if self.use_morph and analyses:
             for i, a in enumerate(analyses):
-                if a is None:
-                    continue
-                pos = getattr(a, "pos", None)
-                if pos:
-                    morph[i].append(f"pos={pos}")
-                src = getattr(a, "source", None)
-                if src:
-                    morph[i].append(f"src={src}")
-                if pos == "noun_prop":
-                    morph[i].append("prop")
+                if a is not None:
+                    morph[i] = self.morph_features(infos[i], a)
         out = []
         for i in range(n):
             k, s, f, _ = infos[i]
@@ -254,12 +283,11 @@ class FeatureExtractor:
             for d in (-2, -1, 1, 2):
                 j = i + d
                 if 0 <= j < n:
-                    feats.extend(f"{d}:{x}" for x in infos[j][3])
+                    feats.extend(infos[j][3][d])
                     if gaz[j]:
                         feats.append(f"{d}:g={gaz[j]}")
-                    if d in (-1, 1):
-                        feats.extend(f"{d}:{x}" for x in morph[j])
-                        feats.append(f"{d}:x2={infos[j][1][-2:]}")
+                    if d in (-1, 1) and morph[j]:
+                        feats.extend(f"{d}:{x}" for x in morph[j] if x[0] in "pl")
                 else:
                     feats.append(f"{d}:pad")
             if i > 0:

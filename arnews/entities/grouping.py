@@ -72,13 +72,25 @@ def group_mentions(doc: Document, mentions: list[Mention]) -> list[EntityGroup]:
         if len(words) > 1 and label_of(ms) == "PERSON":
             for i in range(1, len(words)):
                 tails.setdefault(" ".join(words[i:]), set()).add(k)
-    for k in list(buckets):
-        owners = tails.get(k)
-        if not owners or k in owners:
+    merged_into: dict[str, str] = {}
+
+    def resolve(k: str) -> str:
+        while k in merged_into:
+            k = merged_into[k]
+        return k
+
+    # Longest tails first, so "X Y" joins "W X Y" before "Y" looks for its owner.
+    for k in sorted(list(buckets), key=lambda x: -len(x.split())):
+        if k not in tails:
+            continue
+        owners = {resolve(o) for o in tails[k]} - {k}
+        owners = {o for o in owners if o in buckets}
+        if not owners:
             continue
         # Several full names share the tail: the one mentioned most, then first.
         target = max(owners, key=lambda o: (len(buckets[o]), -min(m.start for m in buckets[o])))
         buckets[target].extend(buckets.pop(k))
+        merged_into[k] = target
 
     groups = []
     for k, ms in buckets.items():

@@ -7,7 +7,12 @@ positive PMI, a 100-dimension SVD, then k-means at three granularities. The file
 every word's corpus frequency, which the features use to decide whether stripping a
 leading clitic leaves a real word (والبنتاغون → البنتاغون, but not لبنان → بنان).
 
-Line format: ``word<TAB>count<TAB>c1<TAB>c2<TAB>c3`` (clusters empty for rare words).
+It also records which trigger words (features.TRIGGERS) typically come right before a word in
+the raw text (``الرئيس [الأمريكي] X``, ``مدينة X``, ``شركة X``): a distant hint of the word's
+type that needs no labelled data.
+
+Line format: ``word<TAB>count<TAB>c1<TAB>c2<TAB>c3<TAB>hint`` (clusters empty for rare words,
+hint empty or PERS/LOC/ORG).
 """
 from __future__ import annotations
 
@@ -74,7 +79,28 @@ def build(paths: list[Path]):
     emb = TruncatedSVD(100, random_state=SEED).fit_transform(ppmi)
     emb = normalize(emb)
     labels = [MiniBatchKMeans(k, random_state=SEED, n_init=3, batch_size=4096).fit_predict(emb) for k in KS]
-    return counts, vocab, labels
+    return counts, vocab, labels, trigger_hints(sents, counts)
+
+
+def trigger_hints(sents, counts) -> dict[str, str]:
+    """word -> type when at least 20% (and 2) of its occurrences follow a trigger of that type."""
+    from .features import TRIGGERS
+
+    seen: dict[str, Counter] = {}
+    for s in sents:
+        for j in range(1, len(s)):
+            prev = s[j - 1][1:] if s[j - 1][:1] == "و" and s[j - 1][1:] in TRIGGERS else s[j - 1]
+            t = TRIGGERS.get(prev)
+            if t is None and j >= 2 and prev.startswith("ال") and prev.endswith("ي"):
+                t = TRIGGERS.get(s[j - 2])  # الرئيس الأمريكي X
+            if t is not None:
+                seen.setdefault(s[j], Counter())[t] += 1
+    out = {}
+    for w, c in seen.items():
+        t, n = c.most_common(1)[0]
+        if n >= 2 and n >= 0.2 * counts[w]:
+            out[w] = t
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,13 +109,13 @@ def main(argv: list[str] | None = None) -> int:
     for a in args or [str(SHARED / "corpus" / "saudinewsnet")]:
         p = Path(a)
         paths.extend(sorted(p.glob("*.txt")) if p.is_dir() else [p])
-    counts, vocab, labels = build(paths)
+    counts, vocab, labels, hints = build(paths)
     cl = {w: [str(lab[i]) for lab in labels] for i, w in enumerate(vocab)}
     with gzip.open(OUT, "wt", encoding="utf-8", compresslevel=9) as f:
         for w, c in counts.most_common():
             if c < MIN_KEEP:
                 break
-            f.write("\t".join([w, str(c), *cl.get(w, ["", "", ""])]) + "\n")
+            f.write("\t".join([w, str(c), *cl.get(w, ["", "", ""]), hints.get(w, "")]) + "\n")
     print(f"{len(vocab)} clustered words from {len(paths)} files -> {OUT}", file=sys.stderr)
     return 0
 

@@ -7,6 +7,10 @@ the NER training set, so the model cannot learn to trust them blindly):
 - LANG: CLDR Arabic language names (``العربية``, ``الروسية`` ...), which double as the
   feminine nisba adjectives of nationalities.
 - CUR: CLDR Arabic currency names, first word (``دولار``, ``يورو``, ``درهم`` ...).
+- ORG: a short hand-written list of international organisations and of the seats of
+  government that news uses for the institution (البيت الأبيض، الكرملين، البنتاغون), with
+  common spelling variants. ANERcorp tags some of these MISC; the entity table shows them
+  as organisations (see mentions.py).
 
 Each line is ``TYPE<TAB>phrase`` with the phrase in match-key form (see features.key).
 """
@@ -18,6 +22,19 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "data" / "gazetteer.tsv"
 _ARABIC_WORDS = re.compile(r"^[\u0600-\u06FF ]+$")
+
+
+ORGANISATIONS = """
+الأمم المتحدة|منظمة الأمم المتحدة|حلف شمال الأطلسي|حلف الناتو|الناتو|الاتحاد الأوروبي|الاتحاد الأوربي
+الاتحاد الأفريقي|الاتحاد الإفريقي|جامعة الدول العربية|الجامعة العربية|مجلس التعاون الخليجي
+مجلس الأمن|مجلس الأمن الدولي|الجمعية العامة للأمم المتحدة|صندوق النقد الدولي|البنك الدولي
+منظمة الصحة العالمية|منظمة التجارة العالمية|منظمة التعاون الإسلامي|منظمة أوبك|أوبك|أوبك بلس
+اليونسكو|اليونيسف|الإنتربول|الفيفا|الاتحاد الدولي لكرة القدم|اللجنة الأولمبية الدولية
+الوكالة الدولية للطاقة الذرية|محكمة العدل الدولية|المحكمة الجنائية الدولية|الصليب الأحمر
+الهلال الأحمر|منظمة العفو الدولية|هيومن رايتس ووتش|مجموعة العشرين|مجموعة السبع
+البيت الأبيض|الكرملين|البنتاغون|البنتاجون|الإليزيه|قصر الإليزيه|داونينغ ستريت|الكونغرس|الكونجرس
+الكنيست|مجلس الشيوخ|مجلس النواب|وزارة الخارجية الأمريكية|وكالة المخابرات المركزية
+"""
 
 
 def _clean(name: str) -> list[str]:
@@ -39,7 +56,7 @@ def build() -> dict[str, set[str]]:
     from .features import key
 
     loc = babel.Locale("ar")
-    entries: dict[str, set[str]] = {"LOC": set(), "LANG": set(), "CUR": set()}
+    entries: dict[str, set[str]] = {"LOC": set(), "LANG": set(), "CUR": set(), "ORG": set()}
     for code, name in loc.territories.items():
         if code in ("001", "ZZ"):
             continue
@@ -59,6 +76,10 @@ def build() -> dict[str, set[str]]:
     for name in loc.currencies.values():
         for n in _clean(name):
             entries["CUR"].add(key(n.split()[0]))
+    for line in ORGANISATIONS.split("\n"):
+        for n in line.split("|"):
+            if n.strip():
+                entries["ORG"].add(key(n.strip()))
     return entries
 
 

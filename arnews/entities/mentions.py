@@ -1,10 +1,12 @@
 """From BIO tags to Mention objects with offsets into the original text, plus sanity checks."""
 from __future__ import annotations
 
+from collections import Counter
+
 from ..document import Document, Mention
 from .canonical import canonical_form, clitic_prefix, surface_offset
 from .evaluate import spans
-from .features import key
+from .features import TRIGGERS, clitic_candidates, key, resources
 
 LABELS = {"PERS": "PERSON", "LOC": "LOCATION", "ORG": "ORGANIZATION", "MISC": "MISC"}
 _WORD_KINDS = ("arabic", "latin", "number")
@@ -39,17 +41,15 @@ def _stopwords() -> frozenset[str]:
     return _STOP
 
 
-def find_mentions(doc: Document, backend) -> list[Mention]:
-    """Tag each sentence and turn the tagged spans into cleaned-up mentions."""
+def _tag_spans(doc: Document, backend) -> list[tuple[int, int, str]]:
+    """(token_start, token_end, TYPE) over the whole document, edges trimmed of punctuation."""
     tokens = doc.tokens
-    known = {key(t.text) for t in tokens if t.kind == "arabic"}
-    stop = _stopwords()
     sentences = doc.sentences or []
     if not sentences and tokens:
         from ..document import Sentence
 
         sentences = [Sentence(tokens[0].start, tokens[-1].end, 0, len(tokens))]
-    out: list[Mention] = []
+    out = []
     for sent in sentences:
         toks = tokens[sent.token_start:sent.token_end]
         if not any(t.kind == "arabic" for t in toks):
@@ -58,26 +58,148 @@ def find_mentions(doc: Document, backend) -> list[Mention]:
         analyses = [_Analysis(t) for t in toks] if any(t.pos for t in toks) else None
         tags = backend.tag(words, analyses)
         for s, e, typ in sorted(spans(tags)):
-            # Trim punctuation and symbols off the edges of the span.
             while s < e and toks[s].kind not in _WORD_KINDS:
                 s += 1
             while e > s and toks[e - 1].kind not in _WORD_KINDS:
                 e -= 1
-            if s >= e:
+            if s < e:
+                out.append((sent.token_start + s, sent.token_start + e, typ))
+    return out
+
+
+def extend_first_names(doc: Document, found: list[tuple[int, int, str]], names: dict[str, str]) -> list[tuple[int, int, str]]:
+    """A lone first name followed by a rare, unknown word: the word is the surname (مارك روته).
+
+    The tagger stops after a known first name when the surname looks like an ordinary word to
+    the analyser; the corpus says the word is rare and the name list says the first word is a
+    person's name.
+    """
+    tokens = doc.tokens
+    res = resources()
+    stop = _stopwords()
+    starts = {s for s, _, _ in found}
+    out = []
+    for s, e, typ in found:
+        if typ == "PERS" and e - s == 1 and e < len(tokens) and e not in starts:
+            k = key(tokens[s].text)
+            nxt = tokens[e]
+            nk = key(nxt.text)
+            if (
+                (names.get(k) == "PERS.h" or res.hints.get(k) == "PERS")
+                and nxt.kind == "arabic" and nxt.sentence == tokens[s].sentence
+                and nxt.start - tokens[s].end <= 1
+                and res.count.get(nk, 0) < 3 and nk not in stop and nk not in TRIGGERS
+                and nk not in res.gaz and names.get(nk, "O.")[:1] in ("P", "O")
+            ):
+                e += 1
+        out.append((s, e, typ))
+    return out
+
+
+def _bare(k: str) -> list[str]:
+    """A word's key and its clitic-less readings (for matching a known name with a clitic on it)."""
+    return [k, *(rem for _, rem in clitic_candidates(k))]
+
+
+def propagate(doc: Document, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Label consistency inside one document: a name found once is found everywhere.
+
+    Untagged occurrences of a multi-word name, of a person's surname (بايدن after جو بايدن),
+    or of a rare single-word name get the same type. Sentence-level tagging misses these
+    when the context is weak (a title, a quote).
+    """
+    tokens = doc.tokens
+    res = resources()
+    stop = _stopwords()
+    covered = [False] * len(tokens)
+    for s, e, _ in found:
+        for i in range(s, e):
+            covered[i] = True
+    names: dict[tuple[str, ...], Counter] = {}
+    for s, e, typ in found:
+        ks = tuple(key(t.text) for t in tokens[s:e])
+        names.setdefault(ks, Counter())[typ] += 1
+        if typ == "PERS" and e - s >= 2:
+            names.setdefault((ks[-1],), Counter())["PERS"] += 1
+    # Strip clitics off the first word of each name so وبايدن also matches بايدن.
+    table: dict[tuple[str, ...], str] = {}
+    for ks, c in names.items():
+        first = ks[0]
+        pre = clitic_prefix(first)
+        if pre:
+            first = canonical_key(first, pre)
+        ks = (first,) + ks[1:]
+        if len(ks) == 1:
+            w = ks[0]
+            if len(w) < 3 or w in stop or res.count.get(w, 0) >= 300 or not w.isalpha():
                 continue
-            first = toks[s]
-            pro = first.proclitics if first.analysis_source == "lexicon" else None
-            pre = clitic_prefix(first.text, known, pro) if first.kind == "arabic" else ""
-            canon = canonical_form([t.text for t in toks[s:e]], pre)
-            ck = key(canon)
-            if len(ck.replace(" ", "")) < 2 or ck in stop or not any(ch.isalpha() for ch in ck):
-                continue
-            if e - s == 1 and toks[s].kind == "number":
-                continue
-            start = first.start + (0 if pre.endswith("لل") else surface_offset(first.text, len(pre)))
-            end = toks[e - 1].end
-            out.append(Mention(
-                text=doc.text[start:end], label=LABELS.get(typ, "MISC"), start=start, end=end,
-                canonical=canon, token_start=sent.token_start + s, token_end=sent.token_start + e,
-            ))
+        table[ks] = c.most_common(1)[0][0]
+    if not table:
+        return found
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for ks, typ in sorted(table.items(), key=lambda kv: -len(kv[0])):  # longest first
+        by_first.setdefault(ks[0], []).append((ks[1:], typ))
+    extra = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        tok = tokens[i]
+        if covered[i] or tok.kind != "arabic":
+            i += 1
+            continue
+        hit = None
+        for first in _bare(key(tok.text)):
+            for rest, typ in by_first.get(first, ()):
+                e = i + 1 + len(rest)
+                if e > n or any(covered[j] or tokens[j].sentence != tok.sentence for j in range(i + 1, e)):
+                    continue
+                if all(key(tokens[i + 1 + j].text) == r for j, r in enumerate(rest)):
+                    hit = (e, typ)
+                    break
+            if hit:
+                break
+        if hit:
+            extra.append((i, hit[0], hit[1]))
+            i = hit[0]
+        else:
+            i += 1
+    return sorted(found + extra)
+
+
+def canonical_key(k: str, pre: str) -> str:
+    if pre.endswith("لل"):
+        return "ا" + k[len(pre) - 1:]
+    return k[len(pre):]
+
+
+def find_mentions(doc: Document, backend, consistency: bool = True) -> list[Mention]:
+    """Tag each sentence and turn the tagged spans into cleaned-up mentions."""
+    tokens = doc.tokens
+    known = {key(t.text) for t in tokens if t.kind == "arabic"}
+    stop = _stopwords()
+    res = resources()
+    found = _tag_spans(doc, backend)
+    if consistency:
+        names = getattr(getattr(backend, "extractor", None), "lists", {}).get("tl", {})
+        found = extend_first_names(doc, found, names)
+        found = propagate(doc, found)
+    out: list[Mention] = []
+    for s, e, typ in found:
+        first = tokens[s]
+        pro = first.proclitics if first.analysis_source == "lexicon" else None
+        pre = clitic_prefix(first.text, known, pro) if first.kind == "arabic" else ""
+        canon = canonical_form([t.text for t in tokens[s:e]], pre)
+        ck = key(canon)
+        if len(ck.replace(" ", "")) < 2 or ck in stop or not any(ch.isalpha() for ch in ck):
+            continue
+        if e - s == 1 and first.kind == "number":
+            continue
+        if res.gaz.get(ck) == "ORG":
+            typ = "ORG"  # the curated institutions list (make_gazetteer.ORGANISATIONS) wins
+        start = first.start + (0 if pre.endswith("لل") else surface_offset(first.text, len(pre)))
+        end = tokens[e - 1].end
+        out.append(Mention(
+            text=doc.text[start:end], label=LABELS.get(typ, "MISC"), start=start, end=end,
+            canonical=canon, token_start=s, token_end=e,
+        ))
     return out

@@ -1,0 +1,236 @@
+"""Named entities: canonical forms, grouping, offsets, the seed article, the F1 benchmark, backends."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from arnews.document import Document, Mention, Source
+from arnews.entities import MissingDataError, bert, extract_entities, get_backend
+from arnews.entities.canonical import canonical_form, clitic_prefix
+from arnews.entities.evaluate import read_bio, score, spans
+from arnews.entities.grouping import group_mentions, loose_key
+from arnews.tokenize import tokenize
+
+from .helpers import REPO, SEED
+
+
+def make_doc(text: str) -> Document:
+    doc = Document(Source("t", text, "utf-8"))
+    doc.tokens, doc.sentences = tokenize(text)
+    return doc
+
+
+@pytest.fixture(scope="module")
+def crf():
+    return get_backend("crf")
+
+
+@pytest.fixture(scope="module")
+def seed_doc(crf):
+    doc = make_doc(SEED.read_text(encoding="utf-8"))
+    extract_entities(doc, crf)
+    return doc
+
+
+# -- canonical forms -------------------------------------------------------------------
+@pytest.mark.parametrize("words, expected", [
+    (["لبيونغ", "يانغ"], "بيونغ يانغ"),
+    (["والبنتاغون"], "البنتاغون"),
+    (["للبنتاغون"], "البنتاغون"),
+    (["وللبنتاغون"], "البنتاغون"),
+    (["بالبيت", "الأبيض"], "البيت الأبيض"),
+    (["وروسيا"], "روسيا"),
+    (["وموسكو"], "موسكو"),
+    (["لبنان"], "لبنان"),
+    (["ألمانيا"], "ألمانيا"),
+    (["بريطانيا"], "بريطانيا"),
+    (["فرنسا"], "فرنسا"),
+    (["كندا"], "كندا"),
+    (["البنتاغون"], "البنتاغون"),
+])
+def test_canonical_strips_only_real_clitics(words, expected):
+    assert canonical_form(words, clitic_prefix(words[0])) == expected
+
+
+def test_canonical_uses_document_evidence():
+    # An unknown name: the bare form elsewhere in the document makes the split sure.
+    assert clitic_prefix("وزاخاروفيتش") == ""
+    assert clitic_prefix("وزاخاروفيتش", known={"زاخاروفيتش"}) == "و"
+
+
+def test_canonical_follows_the_analyser_when_it_ran():
+    assert clitic_prefix("وكوريا", proclitics=["و"]) == "و"
+    assert clitic_prefix("لبنان", proclitics=[]) == ""
+
+
+def test_canonical_drops_diacritics_and_tatweel():
+    assert canonical_form(["وَمُوسْكُو"], "و") == "موسكو"
+    assert canonical_form(["القاهـــرة"]) == "القاهرة"
+
+
+# -- grouping ----------------------------------------------------------------------------
+def _m(text, label, start, doc_text=None):
+    return Mention(text=text, label=label, start=start, end=start + len(text), canonical=text)
+
+
+def test_surname_joins_full_name_and_variants_merge():
+    text = "قال جو بايدن إن بايدن سيزور أمريكا ثم أميركا ثم الناتو وناتو ."
+    doc = make_doc(text)
+    ms = [
+        _m("جو بايدن", "PERSON", text.index("جو بايدن")),
+        _m("بايدن", "PERSON", text.index("بايدن", text.index("إن"))),
+        _m("أمريكا", "LOCATION", text.index("أمريكا")),
+        _m("أميركا", "LOCATION", text.index("أميركا")),
+        _m("الناتو", "ORGANIZATION", text.index("الناتو")),
+        _m("ناتو", "ORGANIZATION", text.index("وناتو") + 1),
+    ]
+    groups = group_mentions(doc, ms)
+    by = {g.canonical: g for g in groups}
+    assert by["جو بايدن"].count == 2 and by["جو بايدن"].label == "PERSON"
+    assert "بايدن" not in by
+    assert by["أمريكا"].count == 2 and set(by["أمريكا"].variants) == {"أمريكا", "أميركا"}
+    assert by["الناتو"].count == 2
+    assert [g.count for g in groups] == sorted((g.count for g in groups), reverse=True)
+    assert by["جو بايدن"].first_start == text.index("جو بايدن")
+    assert "جو بايدن" in by["جو بايدن"].context
+
+
+@pytest.mark.parametrize("a, b", [("أمريكا", "أميركا"), ("الرياض", "الرياض"), ("روسيا", "روسيّا"),
+                                  ("مؤسسة", "مئسسه"), ("الناتو", "ناتو"), ("مصطفى", "مصطفي")])
+def test_loose_key_merges_spelling_variants(a, b):
+    assert loose_key(a) == loose_key(b)
+
+
+def test_loose_key_keeps_different_names_apart():
+    assert loose_key("روسيا") != loose_key("تونس")
+    assert loose_key("جو بايدن") != loose_key("بايدن")
+
+
+def test_context_is_short():
+    text = "كلمة " * 40 + "زار الرئيس جو بايدن مدينة موسكو أمس " + "كلمة " * 40 + "."
+    doc = make_doc(text)
+    start = text.index("جو بايدن")
+    g = group_mentions(doc, [_m("جو بايدن", "PERSON", start)])[0]
+    assert "جو بايدن" in g.context and len(g.context) <= 70
+
+
+# -- the model on real text --------------------------------------------------------------
+def test_tag_returns_one_bio_tag_per_word(crf):
+    words = ["أعلن", "الرئيس", "الروسي", "فلاديمير", "بوتين", "في", "موسكو", "."]
+    tags = crf.tag(words)
+    assert len(tags) == len(words)
+    assert tags[3:5] == ["B-PERS", "I-PERS"]
+    assert tags[6] == "B-LOC"
+    assert crf.tag([]) == []
+    assert all(t == "O" or t[:2] in ("B-", "I-") for t in tags)
+
+
+def test_offsets_slice_the_original_text(seed_doc):
+    assert seed_doc.entities
+    for m in seed_doc.entities:
+        assert seed_doc.text[m.start:m.end] == m.text
+        assert m.label in ("PERSON", "LOCATION", "ORGANIZATION", "MISC")
+        assert seed_doc.tokens[m.token_start].start <= m.start < m.end == seed_doc.tokens[m.token_end - 1].end
+    assert seed_doc.backends["ner"].startswith("crf (")
+
+
+def test_clitic_is_left_out_of_the_mention_span(seed_doc):
+    pyongyang = [m for m in seed_doc.entities if m.canonical == "بيونغ يانغ"]
+    assert pyongyang
+    for m in pyongyang:
+        assert m.text.endswith("بيونغ يانغ")
+
+
+SEED_EXPECTED = {
+    "PERSON": [["جو بايدن"], ["سابرينا سينغ"], ["مارك روته"], ["بوتين", "فلاديمير بوتين"],
+               ["أولغا سكابييفا"], ["ماريا زاخاروفا"]],
+    "LOCATION": [["كورسك"], ["كوريا الشمالية"], ["روسيا"], ["أوكرانيا"], ["موسكو"], ["بيونغ يانغ"]],
+    "ORGANIZATION": [["البيت الأبيض"], ["البنتاغون"], ["الناتو"], ["الأمم المتحدة"]],
+}
+# Real entities of the seed that are not in the acceptance list: not spurious.
+SEED_ALSO_RIGHT = {"الولايات المتحدة", "إيل ها كيم", "نوفوستي", "بايدن"}
+
+
+def test_seed_article_entities(seed_doc):
+    rows = {(g.canonical, g.label) for g in seed_doc.entity_groups}
+    names = {g.canonical for g in seed_doc.entity_groups}
+    for label, options in SEED_EXPECTED.items():
+        for alts in options:
+            assert any((a, label) in rows for a in alts), (label, alts, sorted(rows))
+    expected = {a for opts in SEED_EXPECTED.values() for alts in opts for a in alts}
+    spurious = names - expected - SEED_ALSO_RIGHT
+    assert len(spurious) <= 3, spurious
+    biden = next(g for g in seed_doc.entity_groups if g.canonical == "جو بايدن")
+    assert biden.count >= 2  # بايدن alone joins the full name
+
+
+# -- benchmark script ---------------------------------------------------------------------
+FIXTURE = """أعلن\tO
+الرئيس\tO
+الروسي\tO
+فلاديمير\tB-PERS
+بوتين\tI-PERS
+في\tO
+موسكو\tB-LOC
+.\tO
+
+وقالت\tO
+الأمم\tB-ORG
+المتحدة\tI-ORG
+إن\tO
+الصالحية ونايفة\tB-LOC
+.\tO
+"""
+
+
+def test_ner_f1_script_on_a_tiny_file(tmp_path):
+    f = tmp_path / "tiny.tsv"
+    f.write_text(FIXTURE, encoding="utf-8")
+    sents = read_bio(f)
+    assert [len(w) for w, _ in sents] == [8, 6] and sents[1][0][4] == "الصالحية ونايفة"
+    out = subprocess.run([sys.executable, str(REPO / "benchmarks" / "ner_f1.py"), str(f), "--ner", "crf"],
+                         capture_output=True, text=True, check=True)
+    last = out.stdout.strip().splitlines()[-1]
+    import re
+
+    m = re.fullmatch(r"ner_f1=(\d\.\d{4}) precision=(\d\.\d{4}) recall=(\d\.\d{4}) sentences=2", last)
+    assert m, last
+    assert float(m.group(1)) > 0.3
+    assert "PERS" in out.stdout
+
+
+def test_span_scoring_conlleval_style():
+    assert spans(["B-PERS", "I-PERS", "O", "I-LOC", "I-LOC", "B-LOC"]) == {(0, 2, "PERS"), (3, 5, "LOC"), (5, 6, "LOC")}
+    gold = [["B-PERS", "I-PERS", "O", "B-LOC"]]
+    pred = [["B-PERS", "O", "O", "B-LOC"]]
+    s = score(gold, pred)
+    assert s["ALL"][:3] == (0.5, 0.5, 0.5)
+    assert s["LOC"][2] == 1.0 and s["PERS"][2] == 0.0
+
+
+# -- backends -----------------------------------------------------------------------------
+def test_bert_detection_without_torch(tmp_path, monkeypatch):
+    monkeypatch.setenv("CAMELTOOLS_DATA", str(tmp_path))
+    assert not bert.is_available()
+    monkeypatch.setattr("arnews.entities._LOADED", {})
+    assert get_backend("auto").name == "crf"
+    with pytest.raises(MissingDataError, match="camel_data -i ner-arabert"):
+        get_backend("bert")
+    model = tmp_path / "data" / "ner" / "arabert"
+    model.mkdir(parents=True)
+    (model / "config.json").write_text("{}", encoding="utf-8")
+    assert bert.is_available() and bert.model_dir() == model
+
+
+def test_importing_entities_and_crf_does_not_pull_torch():
+    code = ("import sys; import arnews.entities as e; b = e.get_backend('crf'); b.tag(['موسكو']); "
+            "e.bert.is_available(); print('torch' in sys.modules, 'camel_tools.ner' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.strip() == "False False"
+
+
+def test_unknown_backend_name():
+    with pytest.raises(ValueError):
+        get_backend("spacy")
