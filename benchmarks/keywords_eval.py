@@ -90,8 +90,8 @@ def arnews_extractor(k: int, scorer: str | None = None):
 
     def run(text: str) -> list[str]:
         doc = pipe.run_text(text)
-        if doc.error:
-            raise RuntimeError(doc.error)
+        if doc.error:  # scored as no predictions, and said on stderr
+            print(f"arnews failed on a document: {doc.error}", file=sys.stderr)
         return [kw.surface for kw in doc.keywords[:k]]
 
     return run

@@ -190,6 +190,7 @@ def test_analyze_table_shows_entities_and_keywords():
 
 
 def test_benchmark_script_last_line_on_a_tiny_fixture(tmp_path):
+    pytest.importorskip("yake")
     docs, keys_dir = tmp_path / "docs", tmp_path / "keys"
     docs.mkdir()
     keys_dir.mkdir()
@@ -226,6 +227,7 @@ def test_benchmark_normalisation():
 
 def test_akec_dev_beats_yake_by_thirty_percent():
     """The issue's target on the shared dev data (skipped when ../shared is absent); slow-ish (~1 min)."""
+    pytest.importorskip("yake")
     base = shared("keywords", "akec-train")
     res = subprocess.run([sys.executable, str(REPO / "benchmarks" / "keywords_eval.py"), str(base / "docs"),
                           str(base / "keys")], capture_output=True, text=True, timeout=1200)
