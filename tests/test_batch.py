@@ -187,3 +187,32 @@ def test_cli_all_good_exits_0(corpus_dir, tmp_path):
     lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(os.path.basename(x["source"]["name"]) for x in lines[:3]) == sorted(ARTICLES[:3])
     assert "corpus" not in lines[0]
+
+
+def test_progress_bar_draws_on_a_terminal_only(monkeypatch):
+    import io
+
+    from arnews.progress import BatchProgress, progress_wanted
+
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    assert not progress_wanted(quiet=False, per_document_to_terminal=False)  # StringIO is no terminal
+    with BatchProgress(3, enabled=True) as p:
+        for words in (100, 200, 300):
+            p.advance(words)
+    out = err.getvalue()
+    assert "3/3" in out and "words/s" in out and "docs" in out
+    assert p.words == 600 and p.documents == 3
+    err.truncate(0)
+    with BatchProgress(3, enabled=False) as p:
+        p.advance(10)
+    assert err.getvalue() == ""
+    monkeypatch.setattr(err, "isatty", lambda: True, raising=False)
+    assert progress_wanted(quiet=False, per_document_to_terminal=False)
+    assert not progress_wanted(quiet=True, per_document_to_terminal=False)
+    assert not progress_wanted(quiet=False, per_document_to_terminal=True)
+
+
+def test_cli_batch_writes_no_progress_to_a_pipe(corpus_dir):
+    r = CliRunner().invoke(main, ["analyze", str(corpus_dir), "-j", "2", "-f", "jsonl"])
+    assert "words/s" not in r.stderr and "\x1b[" not in r.stderr
