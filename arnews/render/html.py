@@ -75,6 +75,11 @@ def _e(s: Any) -> str:
     return html.escape("" if s is None else str(s), quote=True)
 
 
+def _short(name: str) -> str:
+    """A source's file name without its folders (the full name is in the header)."""
+    return name.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or name
+
+
 def _tip(tok) -> str:
     parts = []
     if tok.lemma:
@@ -200,7 +205,7 @@ def _keywords(doc: Document, top: int) -> str:
 
 
 def document_section(doc: Document, top: int, anchor: str, back: bool = False) -> str:
-    parts = [f'<section class="doc" id="{_e(anchor)}"><h1><bdi>{_e(doc.source.name)}</bdi></h1>', _meta(doc)]
+    parts = [f'<section class="doc" id="{_e(anchor)}"><h1><bdi>{_e(_short(doc.source.name))}</bdi></h1>', _meta(doc)]
     if doc.tokens:
         parts.append(_legend())
         parts.append('<div class="cols"><div class="text" lang="ar" dir="auto">' + _article(doc, top) + "</div><div>"
@@ -216,7 +221,7 @@ def corpus_section(docs: list[Document], anchors: list[str], summary: dict[str, 
     for doc, a in zip(docs, anchors):
         kws = "، ".join(k.surface for k in doc.keywords[:5])
         status = "" if doc.ok else f'<span class="error">{_e(doc.error)}</span>'
-        short = doc.source.name.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or doc.source.name
+        short = _short(doc.source.name)
         rows.append(f'<tr><td><a href="#{_e(a)}" title="{_e(doc.source.name)}"><bdi>{_e(short)}</bdi></a> {status}</td>'
                     f'<td class="num">{doc.stats.words:,}</td><td class="num">{len(doc.entity_groups)}</td>'
                     f"<td>{_e(kws)}</td></tr>")
