@@ -223,6 +223,8 @@ def _run(ctx: click.Context, *, view: str, paths: tuple[str, ...], settings: Set
             # Workers format their documents (sink.formatter); only text and a digest come back.
             for doc in run_documents(items, settings, jobs=jobs, order=order, engine=engine, scheduler=scheduler,
                                      transform=sink.formatter):
+                if not doc.ok or doc.digest.source_warnings:
+                    progress.clear()  # messages go above the progress bar, not into it
                 if not doc.ok:
                     failed += 1
                     _error_line(doc.name, doc.error or "failed")

@@ -64,6 +64,15 @@ class BatchProgress:
             self._last = now
             self._progress.refresh()
 
+    def clear(self) -> None:
+        """Erase the bar's line, so a message written to stderr next starts on a clean line
+        (the bar is drawn again below it at the next update)."""
+        if self._progress is not None:
+            f = self._progress.console.file
+            f.write("\r\x1b[2K")
+            f.flush()
+            self._last = 0.0  # redraw at the next advance
+
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:
             self._progress.refresh()
