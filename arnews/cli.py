@@ -219,10 +219,12 @@ def _run(ctx: click.Context, *, view: str, paths: tuple[str, ...], settings: Set
             Sink(view=view, fmt=fmt, output=output, bidi=bidi, top=settings.top,
                  summary=summary, per_document=per_document) as sink, \
             BatchProgress(total, show and total != 1) as progress:
+        docs = None
         try:
             # Workers format their documents (sink.formatter); only text and a digest come back.
-            for doc in run_documents(items, settings, jobs=jobs, order=order, engine=engine, scheduler=scheduler,
-                                     transform=sink.formatter):
+            docs = run_documents(items, settings, jobs=jobs, order=order, engine=engine, scheduler=scheduler,
+                                 transform=sink.formatter)
+            for doc in docs:
                 if not doc.ok or doc.digest.source_warnings:
                     progress.clear()  # messages go above the progress bar, not into it
                 if not doc.ok:
@@ -240,6 +242,11 @@ def _run(ctx: click.Context, *, view: str, paths: tuple[str, ...], settings: Set
             if type(e).__name__ == "DaskUnavailable":
                 raise ArnewsError(str(e)) from None
             raise
+        finally:
+            # Stop the workers now, also when the reader went away (broken pipe) in mid-batch:
+            # an unclosed generator would leave the pool waiting at interpreter exit.
+            if docs is not None:
+                docs.close()
     if interrupted:
         where = (f"; output so far kept in {sink.partial_path} ({output} not changed)" if sink.partial_path
                  else "; the documents finished so far were written")
