@@ -457,11 +457,14 @@ def _score_graph(cands: dict[tuple, _Cand], units: list[_Unit | None], params: d
         c.score = s
 
 
+DEDUP_WINDOW = 10
+
+
 def _select(cands: dict[tuple, _Cand], top: int, params: dict[str, float]) -> list[_Cand]:
     """Best first; terms mostly used inside a listed longer phrase, and repeated surfaces, are dropped.
 
     Two passes: the second also drops words and shorter phrases whose uses lie inside phrases
-    that reached the first pass's top list even when they ranked above them (مجلس under
+    among the first pass's top ten even when they ranked above them (مجلس under
     مجلس الوزراء, الحرمين الشريفين under خادم الحرمين الشريفين).
     """
     ranked = sorted(cands.values(), key=lambda c: (-c.score, -c.count, c.label))
@@ -490,7 +493,7 @@ def _select(cands: dict[tuple, _Cand], top: int, params: dict[str, float]) -> li
 
     first = one_pass({})
     pre: Cover = defaultdict(set)
-    for c in first[:top]:
+    for c in first[:DEDUP_WINDOW]:  # a fixed window: the ranking must not depend on how many are asked for
         if c.kind == "phrase":
             _cover(pre, c)
     return one_pass(pre) if pre else first

@@ -247,3 +247,12 @@ def test_verbs_only_with_the_flag_and_never_reporting_verbs():
     fall = next(k for k in verbs.keywords if match_key(k.lemma) == match_key("انخفض"))
     assert fall.count == 4  # انخفضت، وانخفضت، ستنخفض، سينخفض
     assert not {match_key("قال"), match_key("أكد")} & set(keys(verbs))
+
+
+def test_ranking_does_not_depend_on_how_many_are_asked_for():
+    doc = Pipeline(Settings().with_stages("lemmas")).run_text(SEED_TEXT)
+    from arnews.keywords import rank_keywords
+
+    stop = Pipeline().stopwords
+    lists = [[k.lemma for k in rank_keywords(doc, stop, top=n)[0]] for n in (5, 10, 40)]
+    assert lists[1][:5] == lists[0] and lists[2][:10] == lists[1]
