@@ -93,6 +93,12 @@ class Normalizer:
         if self._nfkc and not out.isascii():
             out = unicodedata.normalize("NFKC", out)
         out = out.translate(self._table)
+        # Removing a character can leave a sequence NFKC composes (e + tatweel + U+0301 -> é),
+        # so repeat until stable: normalising twice must give the same result as once.
+        for _ in range(4):
+            if not self._nfkc or out.isascii() or unicodedata.is_normalized("NFKC", out):
+                break
+            out = unicodedata.normalize("NFKC", out).translate(self._table)
         if len(self._cache) < 200_000:
             self._cache[text] = out
         return out

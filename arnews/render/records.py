@@ -116,14 +116,27 @@ def document_rows(doc: Document, view: str, top: int | None = None) -> Iterable[
                    "start": k.offsets[0][0] if k.offsets else None, "end": k.offsets[0][1] if k.offsets else None}
 
 
+class _LineFeed:
+    """A stream wrapper for csv: each row (one write call) ends in "\n" instead of "\r\n"."""
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+
+    def write(self, s: str) -> Any:
+        return self.stream.write(s[:-2] + "\n" if s.endswith("\r\n") else s)
+
+
 class RowWriter:
     """Streams CSV or TSV rows to a text stream, header first."""
 
     def __init__(self, stream: io.TextIOBase, view: str, fmt: str):
         self.columns = COLUMNS[view]
         dialect = "excel-tab" if fmt == "tsv" else "excel"
-        self.writer = csv.DictWriter(stream, fieldnames=self.columns, dialect=dialect, extrasaction="ignore",
-                                     lineterminator="\n")
+        # Rows end in "\n", but the writer is told "\r\n" so that a field holding a bare "\r" is
+        # quoted too (csv quotes only the characters of its line terminator); _LineFeed turns the
+        # row's final "\r\n" into "\n". Without this, such a field would split its row on reading.
+        self.writer = csv.DictWriter(_LineFeed(stream), fieldnames=self.columns, dialect=dialect,
+                                     extrasaction="ignore", lineterminator="\r\n")
         self.writer.writeheader()
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
