@@ -95,9 +95,10 @@ def _article(doc: Document, keyword_top: int) -> str:
     """The text with entity marks, keyword underlines and per-word tooltips; every piece escaped."""
     text = doc.text
     tokens = [t for t in doc.tokens if t.is_word]
-    mentions = sorted(((m.start, m.end, m.label) for m in doc.entities if 0 <= m.start < m.end <= len(text)))
+    mentions = sorted(((m.start, m.end, m.label, m.canonical or "") for m in doc.entities
+                       if 0 <= m.start < m.end <= len(text)), key=lambda m: (m[0], -m[1]))
     # Drop overlapping mentions (keep the earlier, then longer one).
-    clean: list[tuple[int, int, str]] = []
+    clean: list[tuple[int, int, str, str]] = []
     for m in mentions:
         if not clean or m[0] >= clean[-1][1]:
             clean.append(m)
@@ -118,13 +119,13 @@ def _article(doc: Document, keyword_top: int) -> str:
     cuts = {0, len(text)}
     for t in tokens:
         cuts.update((t.start, t.end))
-    for s, e, _ in clean:
+    for s, e, _, _ in clean:
         cuts.update((s, e))
     cuts_sorted = sorted(c for c in cuts if 0 <= c <= len(text))
     tok_starts = [t.start for t in tokens]
     men_starts = [m[0] for m in clean]
     out: list[str] = []
-    open_mention: tuple[int, int, str] | None = None
+    open_mention: tuple[int, int, str, str] | None = None
     for a, b in zip(cuts_sorted, cuts_sorted[1:]):
         seg = text[a:b]
         i = bisect.bisect_right(men_starts, a) - 1
@@ -133,9 +134,10 @@ def _article(doc: Document, keyword_top: int) -> str:
             if open_mention is not None:
                 out.append("</mark>")
             if mention is not None:
-                label = mention[2]
+                label, canonical = mention[2], mention[3]
                 name = LABELS.get(label, (label.lower(), ""))[0]
-                out.append(f'<mark class="ent {_e(label)}" title="{_e(name)}">')
+                title = f"{name}: {canonical}" if canonical else name
+                out.append(f'<mark class="ent {_e(label)}" title="{_e(title)}">')
             open_mention = mention
         j = bisect.bisect_right(tok_starts, a) - 1
         tok = tokens[j] if j >= 0 and tokens[j].start <= a < tokens[j].end else None
