@@ -153,8 +153,9 @@ def _article(doc: Document, keyword_top: int) -> str:
     return "".join(out)
 
 
-def _legend() -> str:
-    items = [f'<span class="{k}">{_e(ar)} · <bdi>{_e(en)}</bdi></span>' for k, (en, ar) in LABELS.items()]
+def _legend(with_entities: bool = True) -> str:
+    items = [f'<span class="{k}">{_e(ar)} · <bdi>{_e(en)}</bdi></span>' for k, (en, ar) in LABELS.items()
+             if with_entities]
     items.append('<span class="kwl">كلمة مفتاحية · <bdi>keyword</bdi></span>')
     return '<div class="legend" aria-label="legend">' + "".join(items) + "</div>"
 
@@ -209,7 +210,7 @@ def _keywords(doc: Document, top: int) -> str:
 def document_section(doc: Document, top: int, anchor: str, back: bool = False) -> str:
     parts = [f'<section class="doc" id="{_e(anchor)}"><h1><bdi>{_e(_short(doc.source.name))}</bdi></h1>', _meta(doc)]
     if doc.tokens:
-        parts.append(_legend())
+        parts.append(_legend(with_entities=bool({"ner", "entities"} & set(doc.backends)) or bool(doc.entities)))
         parts.append('<div class="cols"><div class="text" lang="ar" dir="auto">' + _article(doc, top) + "</div><div>"
                      + _entities(doc, top) + _keywords(doc, top) + "</div></div>")
     if back:
