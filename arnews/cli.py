@@ -22,8 +22,10 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 
 EXIT_CODES_HELP = """\b
-Exit codes: 0 all inputs processed, 1 some inputs failed (each named
-on stderr), 2 usage error, 130 interrupted."""
+Exit codes: 0 all inputs processed (warnings, e.g. an empty input, do
+not fail a run), 1 some inputs failed (each named on stderr), 2 usage
+error, 130 interrupted by Ctrl-C (with -o FILE, the output so far is
+kept as FILE.partial), 143 terminated (SIGTERM)."""
 
 
 def _input_options(fn: Callable) -> Callable:
