@@ -341,8 +341,8 @@ def _command(name: str, view: str, stages: tuple[str, ...], help_text: str, *, b
         fn = click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
                           help="Run on this machine, or as dask.distributed tasks (pip install 'arnews[dask]').")(fn)
         fn = click.option("--scheduler", metavar="ADDRESS",
-                          help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --engine dask; "
-                               "without it a local cluster with --jobs workers is started).")(fn)
+                          help="Dask scheduler address, e.g. tcp://10.0.0.5:8786; implies --engine dask. "
+                               "Without it, --engine dask starts a local cluster of --jobs workers.")(fn)
         fn = click.option("--per-document", "summary_mode", flag_value="per-document",
                           help="Only the per-document output, no corpus summary.")(fn)
         fn = click.option("--summary-only", "summary_mode", flag_value="summary-only",
