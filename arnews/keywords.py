@@ -62,7 +62,7 @@ REPORTING_VERBS: frozenset[str] = frozenset(match_key(w) for w in _REPORTING)
 _FUNCTION_CONTENT = """
 شأن خصوص إطار صدد جانب سياق ضوء ظل إثر أثناء غضون مدى صعيد حوالي نحو حسب ذات نفس مقابل بين فوق تحت
 أمام وراء خلف حول دون عبر سبب شكل نتيجة إضافة عقب وقت لدى بعض كل جميع غير مثل سوى عدة حين حيث
-سابق ماضي مقبل حالي أخير تال آخر أخرى عام يوم مئة مائة
+سابق ماضي مقبل حالي أخير تال آخر أخرى عام يوم مئة مائة شهر أسبوع ساعة سنة دقيقة
 """.split()
 FUNCTION_CONTENT: frozenset[str] = frozenset(match_key(w) for w in _FUNCTION_CONTENT)
 
