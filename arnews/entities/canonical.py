@@ -17,7 +17,8 @@ def clitic_prefix(word: str, known: set[str] | frozenset[str] = frozenset(),
                   proclitics: list[str] | None = None) -> str:
     """The leading clitic letters (key form, e.g. "و", "ب", "لل", "") to drop from a name's first word.
 
-    `known`: key forms seen elsewhere in the document. `proclitics`: the analyser's
+    `known`: key forms of the document's words (the bare form standing on its own elsewhere
+    in the text makes the split sure). `proclitics`: the analyser's
     segmentation when the morphology stage ran (its answer wins when it is a clitic split).
     """
     k = key(word)
@@ -37,9 +38,9 @@ def clitic_prefix(word: str, known: set[str] | frozenset[str] = frozenset(),
     for pre, rem in cands:
         sure = (
             (rem.startswith("ال") and len(rem) > 3)
-            or (rem in known and k not in known)
+            or rem in known
             or (rem in res.gaz_first and k not in res.gaz_first)
-            or (res.count.get(rem, 0) >= max(3, 2 * own) and own < 50)
+            or res.count.get(rem, 0) >= max(3, 2 * own)
         )
         if sure and len(pre) > len(best):
             best = pre
