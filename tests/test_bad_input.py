@@ -610,3 +610,59 @@ def test_broken_pipe_exits_quietly(arnews_argv, subprocess_env, tmp_path, comman
     proc.wait(timeout=120)
     assert proc.returncode == 0
     assert _clean_stderr(err) == ""
+
+
+# --- the same bad inputs through every stage (analyze) ------------------------------------------------------
+
+@pytest.mark.slow
+def test_analyze_survives_every_bad_input(cli, tmp_path):
+    ok = {
+        "empty.txt": b"",
+        "blank.txt": b" \n\t\n",
+        "nul.txt": "قال بايدن\x00كورسك\x00\x00قوات اليوم".encode("utf-8"),
+        "badbyte.txt": (AR * 3).encode("utf-8").replace(b" ", b" \xff", 1),
+        "cut.txt": AR.strip().encode("utf-8") + b"\xd9",
+        "u16.txt": (AR + "Biden 🇺🇸\n").encode("utf-16-le"),
+        "cp.txt": (AR * 2).encode("cp1256"),
+        "mixed.txt": "قال Biden 👍🏽 إن 🇺🇸 ستدعم kyiv 2024 ❤️‍🔥!\n".encode("utf-8"),
+        "english.txt": b"The president said nothing.\n",
+        "hostile.txt": "\x1b[31mRED [bold]x[/bold] \u202eabc الرئيس بايدن\n".encode("utf-8"),
+    }
+    bad = {"png.txt": b"\x89PNG\r\n\x1a\n" + bytes(64), "garbage.txt": b"abc \xff\xfe\xfd def \x81\x8d\x8f\x90 ghi"}
+    for name, data in {**ok, **bad}.items():
+        write(tmp_path / name, data)
+    res = cli("analyze", "-j", "1", "-f", "jsonl", "--per-document", *sorted(tmp_path / n for n in {**ok, **bad}))
+    assert res.exit_code == 1
+    docs = {os.path.basename(d["source"]["name"]): d for d in cli.jsonl(res)}
+    assert sorted(n for n, d in docs.items() if d["ok"]) == sorted(ok)
+    assert sorted(n for n, d in docs.items() if not d["ok"]) == sorted(bad)
+    errors = [line for line in res.stderr.splitlines() if line.startswith("arnews: error:")]
+    assert [e.split(": ")[2].rsplit("/", 1)[1] for e in errors] == ["garbage.txt", "png.txt"]
+    for name, d in docs.items():
+        if d["ok"]:
+            text = d["text"]
+            assert all(text[t["start"]:t["end"]] == t["text"] for t in d["tokens"])
+            assert all(text[m["start"]:m["end"]] == m["text"] for g in d["entities"] for m in g["mentions"])
+    assert docs["empty.txt"]["stats"]["words"] == 0 and docs["empty.txt"]["keywords"] == []
+
+
+@pytest.mark.slow
+def test_analyze_a_single_200k_character_line(cli, tmp_path):
+    line = ("كلمة عربية، " * 20000)[:200_000]
+    p = write(tmp_path / "line.txt", line)
+    t0 = time.perf_counter()
+    res = cli("analyze", "-j", "1", "-f", "jsonl", p)
+    assert time.perf_counter() - t0 < 180
+    assert res.exit_code == 0 and res.stderr == ""
+    [doc] = cli.jsonl(res)
+    assert doc["stats"]["characters"] == 200_000 and doc["stats"]["words"] == 33_334
+
+
+def test_every_command_documents_its_exit_codes(cli):
+    for command in ("analyze", "tokenize", "lemmatize", "entities", "keywords", "normalize"):
+        res = cli(command, "--help", env={"COLUMNS": "200"})
+        text = " ".join(res.stdout.split())
+        assert res.exit_code == 0
+        for part in ("0 all inputs processed", "1 some inputs failed", "2 usage error", "130 interrupted",
+                     "143 terminated"):
+            assert part in text, (command, part)
