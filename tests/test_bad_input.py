@@ -215,8 +215,8 @@ def test_100_mb_file_is_refused_before_reading(cli, tmp_path):
     good = write(tmp_path / "good.txt", AR)
     res = tokenize(cli, big, good)
     assert res.exit_code == 1
-    assert res.stderr == (f"arnews: error: {big}: is 104.9 MB, over the --max-bytes limit of 52,428,800 bytes "
-                          "(52.4 MB); raise it with --max-bytes N (0: no limit)\n")
+    assert res.stderr == (f"arnews: error: {big}: is 104.9 MB, over the --max-bytes limit of 5,000,000 bytes "
+                          "(5.0 MB); raise it with --max-bytes N (0: no limit)\n")
     assert names(cli, res) == [str(good)]
 
 
@@ -236,8 +236,9 @@ def test_stdin_over_the_limit_is_refused_not_truncated(cli):
                           "(0.0 MB); raise it with --max-bytes N (0: no limit)\n")
 
 
-def test_default_limit_is_50_mib():
-    assert DEFAULT_MAX_BYTES == 50 * 1024 * 1024
+def test_default_limit_is_5_mb():
+    # The documented memory bound (README): about 2 GB per worker for analyze at this size.
+    assert DEFAULT_MAX_BYTES == 5_000_000
 
 
 # --- files that cannot be read -----------------------------------------------------------------------
