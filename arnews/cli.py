@@ -426,9 +426,7 @@ def normalize(ctx: click.Context, paths, glob, encoding, max_bytes, steps, skip_
                 failed += 1
                 _error_line(item.name, item.message)
                 continue
-            if not quiet:
-                for w in item.warnings:
-                    click.echo(f"arnews: warning: {item.name}: {w}", err=True)
+            _warning_lines(item.name, item.warnings, quiet)
             out.write(normalize_text(item.text, settings.steps))
             if item.text and not item.text.endswith("\n"):
                 out.write("\n")
