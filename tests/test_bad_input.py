@@ -667,3 +667,20 @@ def test_every_command_documents_its_exit_codes(cli):
         for part in ("0 all inputs processed", "1 some inputs failed", "2 usage error", "130 interrupted",
                      "143 terminated"):
             assert part in text, (command, part)
+
+
+def test_output_to_a_fifo_or_device_is_written_not_replaced(cli, tmp_path):
+    import threading
+
+    good = write(tmp_path / "a.txt", AR)
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    res = cli("tokenize", "-f", "jsonl", "-o", fifo, good)
+    reader.join(timeout=60)
+    assert res.exit_code == 0
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # still a FIFO (a rename would have replaced it)
+    assert json.loads(got[0])["text"] == AR
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "out.fifo"]

@@ -26,11 +26,17 @@ class AtomicFile:
 
     The temporary file is hidden (``.arnews-*.tmp``) and gets the permissions a
     new file would get (or those of the file it replaces), not mkstemp's 0600.
-    A symlink at `path` is written through (its target is replaced).
+    A symlink at `path` is written through (its target is replaced). A device,
+    FIFO or socket (``-o /dev/null``, ``-o /dev/stdout``) is written to directly:
+    replacing it would destroy it, and a rename cannot make it atomic anyway.
     """
 
     def __init__(self, path: str):
         self.path = os.path.realpath(path)
+        self.tmp: str | None = None
+        if os.path.exists(path) and not os.path.isfile(path):
+            self.stream: IO[str] = open(path, "w", encoding="utf-8", newline="")
+            return
         directory = os.path.dirname(self.path)
         fd, self.tmp = tempfile.mkstemp(prefix=".arnews-", suffix=".tmp", dir=directory)
         try:
@@ -41,7 +47,7 @@ class AtomicFile:
                 os.umask(umask)
                 mode = 0o666 & ~umask
             os.fchmod(fd, mode)
-            self.stream: IO[str] = os.fdopen(fd, "w", encoding="utf-8", newline="")
+            self.stream = os.fdopen(fd, "w", encoding="utf-8", newline="")
         except BaseException:
             os.close(fd)
             os.unlink(self.tmp)
@@ -49,11 +55,14 @@ class AtomicFile:
 
     def commit(self) -> None:
         self.stream.close()
-        os.replace(self.tmp, self.path)
+        if self.tmp is not None:
+            os.replace(self.tmp, self.path)
 
-    def save_partial(self) -> str:
+    def save_partial(self) -> str | None:
         """Keep what was written as `path`.partial (after Ctrl-C); `path` itself is left alone."""
         self.stream.close()
+        if self.tmp is None:
+            return None
         partial = self.path + ".partial"
         os.replace(self.tmp, partial)
         return partial
@@ -61,8 +70,9 @@ class AtomicFile:
     def discard(self) -> None:
         with contextlib.suppress(OSError, ValueError):
             self.stream.close()
-        with contextlib.suppress(OSError):
-            os.unlink(self.tmp)
+        if self.tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self.tmp)
 
 
 @contextlib.contextmanager
