@@ -487,10 +487,35 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
+class _ClosedStdout:
+    """Stands in for a closed standard output (`arnews analyze x >&-`): writing to it is an error."""
+
+    encoding = "utf-8"
+    closed = False
+
+    def write(self, s: str) -> int:
+        import errno
+
+        raise OSError(errno.EBADF, "standard output is closed (use -o FILE)")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        import io
+
+        raise io.UnsupportedOperation("standard output is closed")
+
+
 def run() -> None:
     """Entry point: UTF-8 output, no tracebacks for a broken pipe, Ctrl-C or SIGTERM."""
     import signal
 
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()  # type: ignore[assignment]
     for stream in (sys.stdout, sys.stderr):
         # Data is UTF-8 whatever the locale; names that are not valid UTF-8 never crash a write.
         if stream is not None and hasattr(stream, "reconfigure"):

@@ -684,3 +684,16 @@ def test_output_to_a_fifo_or_device_is_written_not_replaced(cli, tmp_path):
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # still a FIFO (a rename would have replaced it)
     assert json.loads(got[0])["text"] == AR
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "out.fifo"]
+
+
+def test_stdout_closed(arnews_argv, subprocess_env, tmp_path):
+    good = write(tmp_path / "a.txt", AR)
+    script = 'exec "$@" >&-'
+    res = subprocess.run(["sh", "-c", script, "sh", *arnews_argv, "tokenize", "-f", "jsonl", str(good)],
+                         capture_output=True, env=subprocess_env, timeout=120)
+    assert res.returncode == 1
+    assert res.stderr.decode() == "arnews: error: standard output is closed (use -o FILE)\n"
+    out = tmp_path / "out.jsonl"
+    res = subprocess.run(["sh", "-c", script, "sh", *arnews_argv, "tokenize", "-f", "jsonl", "-o", str(out),
+                          str(good)], capture_output=True, env=subprocess_env, timeout=120)
+    assert res.returncode == 0 and res.stderr == b"" and json.loads(out.read_text(encoding="utf-8"))["ok"]
