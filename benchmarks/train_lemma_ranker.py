@@ -138,8 +138,28 @@ def rejoin(sent):
     return out
 
 
-def instances(backend: AnalyzerBackend, sents, pre_split: bool = True):
-    """Per scored token: (list of feature dicts, list of gold flags)."""
+# Which CAMeL POS values are compatible with a UD UPOS (lenient: the two tag sets cut
+# differently, e.g. PADT tags country names NOUN, BAMA noun_prop). Used to prefer, among
+# candidates with the right lemma, one with a plausible POS (وهو: pron, not the name Ho).
+_UPOS_OK = {
+    "NOUN": {"noun", "noun_prop", "noun_num", "adj", "adv"}, "PROPN": {"noun_prop", "noun"},
+    "ADJ": {"adj", "adj_num", "noun"}, "VERB": {"verb"}, "ADV": {"adv", "noun", "adj", "part"},
+    "ADP": {"prep", "noun", "adv"}, "PRON": {"pron", "pron_dem", "pron_rel", "pron_interrog"},
+    "DET": {"pron_dem", "part_det", "noun", "adj"},
+    "CONJ": {"conj", "conj_sub", "part", "prep"}, "SCONJ": {"conj", "conj_sub", "part", "prep"},
+    "PART": {"part", "part_neg", "part_fut", "part_interrog", "part_det", "conj_sub", "adv", "prep"},
+    "AUX": {"verb"},
+}
+
+
+def instances(backend: AnalyzerBackend, sents, pre_split: bool = True, pos_aware: bool = False):
+    """Per scored token: (list of feature dicts, list of gold flags).
+
+    In raw mode, UPOS X words are left out: PADT keeps some words unsplit on purpose (its
+    foreign/unanalysed X words, lemma = the whole form, clitics included), which in real
+    running text would teach the model to leave clitics on. ``pos_aware``: among candidates
+    with the right lemma, only those with a POS compatible with the UPOS count as gold
+    (tried; it cost lemma accuracy, so it is off)."""
     out = []
     mode = "split" if pre_split else "raw"
     for sent in sents:
@@ -149,7 +169,7 @@ def instances(backend: AnalyzerBackend, sents, pre_split: bool = True):
         entries = [backend.candidates(w, pre_split) if _ARABIC_LETTER.search(w) else None for w in words]
         n = len(words)
         for i, ((form, gold, upos), entry) in enumerate(zip(sent, entries)):
-            if entry is None or upos in SKIP_UPOS or gold == "_":
+            if entry is None or upos in SKIP_UPOS or gold == "_" or (not pre_split and upos == "X"):
                 continue
             prev_sig = entries[i - 1][1] if i > 0 and entries[i - 1] is not None else ("BOS" if i == 0 else "nonar")
             next_sig = entries[i + 1][1] if i + 1 < n and entries[i + 1] is not None else ("EOS" if i + 1 == n else "nonar")
@@ -160,6 +180,11 @@ def instances(backend: AnalyzerBackend, sents, pre_split: bool = True):
                 f.update(dis.context_feats(c, prev_sig, next_sig, mode))
                 feats.append(f)
                 flags.append(key(c.lemma) == g)
+            if pos_aware:
+                ok_pos = _UPOS_OK.get(upos)
+                both = [fl and c.pos in ok_pos for fl, c in zip(flags, entry[0])] if ok_pos else flags
+                if any(both):
+                    flags = both
             if any(flags) and len(feats) > 1:
                 out.append((feats, flags))
     return out

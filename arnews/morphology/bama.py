@@ -20,7 +20,7 @@ import importlib.util
 import re
 from pathlib import Path
 
-BUILDER_VERSION = 7
+BUILDER_VERSION = 8
 
 # Buckwalter transliteration -> Arabic script (with diacritics).
 _BW2AR = str.maketrans({
@@ -240,7 +240,8 @@ def build_db_text(src: Path | None = None) -> str:
         base = re.split(r"[_-]", lid, maxsplit=1)[0] if lid and " " not in lid else voc
         feats = {"pos": pos, "diac": bw2ar(voc), "lex": bw2ar(base or voc).replace("\u0671", "\u0627"), "gloss": _clean(gloss),
                  "prc2": "0", "prc1": "0", "prc0": "0", "enc0": "0"}
-        m = re.search(r"/PRON_([123][MF]?[SDP]?)$", bw) if pos == "prep" else None
+        # Composite stems ending in a pronoun (مِنْها، لٰكِنَّهُ، عَلَيْها): the pronoun becomes enc0.
+        m = re.search(r"\+[^+]*/PRON_([123][MF]?[SDP]?)$", bw)
         if m:
             feats["enc0"] = f"{m.group(1).lower()}_pron"
         line = f"{surface_key(bw2ar(surface))}\t{cat}\t{_feats(feats)}"

@@ -99,6 +99,60 @@ CLOSED: dict[str, list[tuple[str, str, str, str]]] = {
     **{c: [("هو", "هُوَ", "pron", "he;she;it;they")] for c in _CLITIC_PRONOUNS if c != "ك"},
     **{p: [("هو", "هُوَ", "pron", "he;she;it;they")] for p in _PRONOUNS},
 }
+# Frequent function words and the forms they take before a pronoun suffix. In running text they
+# carry clitics (وهو، لكنه، بأن، لديه، ولم) that the BAMA tables often analyse badly, so raw
+# input also gets candidates built from these: proclitics + core + enclitic.
+_FUNCTION_WORDS: dict[str, tuple[str, str, str, str, str | None]] = {
+    # core: (lemma, lemma_diac, pos, gloss, form before an enclitic or None if it takes none)
+    **{p: ("هو", "هُوَ", "pron", "he;she;it;they", None) for p in _PRONOUNS if not p.startswith("إيا")},
+    "ذلك": ("ذلك", "ذٰلِكَ", "pron_dem", "that", None), "تلك": ("ذلك", "ذٰلِكَ", "pron_dem", "that", None),
+    "هذا": ("هذا", "هٰذا", "pron_dem", "this", None), "هذه": ("هذا", "هٰذا", "pron_dem", "this", None),
+    "هؤلاء": ("هذا", "هٰذا", "pron_dem", "these", None),
+    "الذي": ("الذي", "الَّذِي", "pron_rel", "who;which", None), "التي": ("الذي", "الَّذِي", "pron_rel", "who;which", None),
+    "الذين": ("الذي", "الَّذِي", "pron_rel", "who;which", None),
+    "لم": ("لم", "لَمْ", "part_neg", "not (past)", None), "لن": ("لن", "لَنْ", "part_neg", "will not", None),
+    "لا": ("لا", "لا", "part_neg", "not;no", None), "قد": ("قد", "قَدْ", "part", "(has/have);may", None),
+    "ما": ("ما", "ما", "part", "what;not", None), "كما": ("كما", "كَما", "conj", "as;also", None),
+    "أن": ("أن", "أَنَّ", "conj_sub", "that", "أن"), "إن": ("إن", "إِنَّ", "part", "indeed;that", "إن"),
+    "لكن": ("لكن", "لٰكِنَّ", "conj", "but", "لكن"), "لأن": ("لأن", "لِأَنَّ", "conj_sub", "because", "لأن"),
+    "على": ("على", "عَلَى", "prep", "on;above", "علي"), "إلى": ("إلى", "إِلَى", "prep", "to;towards", "إلي"),
+    "لدى": ("لدى", "لَدَى", "prep", "at;with", "لدي"), "في": ("في", "فِي", "prep", "in", "في"),
+    "من": ("من", "مِن", "prep", "from;of", "من"), "عن": ("عن", "عَن", "prep", "about;from", "عن"),
+    "مع": ("مع", "مَعَ", "prep", "with", "مع"), "بين": ("بين", "بَيْنَ", "prep", "between;among", "بين"),
+    "عند": ("عند", "عِنْدَ", "prep", "at;when", "عند"), "حول": ("حول", "حَوْلَ", "prep", "about;around", "حول"),
+    "منذ": ("منذ", "مُنْذُ", "prep", "since", None), "ضد": ("ضد", "ضِدَّ", "prep", "against", "ضد"),
+    "خلال": ("خلال", "خِلالَ", "prep", "during;through", "خلال"), "بعد": ("بعد", "بَعْدَ", "prep", "after", "بعد"),
+    "قبل": ("قبل", "قَبْلَ", "prep", "before", "قبل"), "أمام": ("أمام", "أَمامَ", "prep", "in front of", "أمام"),
+    "نحو": ("نحو", "نَحْوَ", "prep", "towards;about", None), "دون": ("دون", "دُونَ", "prep", "without", "دون"),
+    "نعم": ("نعم", "نَعَم", "interj", "yes", None), "أمس": ("أمس", "أَمْس", "noun", "yesterday", None),
+    "أيضا": ("أيضا", "أَيْضاً", "adv", "also", None), "حيث": ("حيث", "حَيْثُ", "conj", "where;since", None),
+}
+_RAW_PROCLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك")
+_PREP_PROCLITIC_OK = frozenset(("pron", "pron_dem", "pron_rel", "conj_sub", "noun"))
+_RAW_ENCLITICS = ("", "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "ي", "ني", "نا")
+
+
+@lru_cache(maxsize=1)
+def raw_closed_table() -> dict[str, list[tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]]]:
+    """surface -> [(lemma, lemma_diac, pos, gloss, proclitics, enclitics)] for function words with clitics."""
+    table: dict[str, list] = {}
+    for core, (lemma, diac, pos, gloss, before_enc) in _FUNCTION_WORDS.items():
+        for pro in _RAW_PROCLITICS:
+            if pro[-1:] in ("ب", "ل", "ك") and pos not in _PREP_PROCLITIC_OK:
+                continue
+            for enc in _RAW_ENCLITICS:
+                if enc and before_enc is None:
+                    continue
+                stem = before_enc if enc else core
+                surface = pro + stem + enc
+                if pro.endswith("ل") and surface[len(pro):].startswith("ال"):
+                    surface = pro + surface[len(pro) + 1:]  # ل + الذي -> للذي
+                procl = tuple(pro)
+                encl = (enc,) if enc else ()
+                table.setdefault(surface, []).append((lemma, diac, pos, gloss, procl, encl))
+    return table
+
+
 _CLOSED_POS = frozenset(("prep", "conj", "conj_sub", "part", "part_neg", "part_fut", "part_interrog", "part_det",
                          "pron", "pron_dem", "pron_rel", "pron_interrog", "adv_interrog", "interj"))
 
@@ -190,6 +244,19 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
     cands = list(groups.values())
     for c in CLOSED.get(word, ()):
         cands.append(Candidate(c[0], c[1], c[2], c[3], (), word, (), "lexicon", {"closed": 1.0}))
+    if not pre_split:
+        for lemma, diac, pos, gloss, procl, encl in raw_closed_table().get(word, ()):
+            same = [c for c in cands if c.lemma == lemma and c.pos == pos and c.proclitics == procl
+                    and c.enclitics == encl]
+            if same:
+                for c in same:
+                    c.feats["closed"] = 1.0
+            else:
+                stem = word[len("".join(procl)):len(word) - len("".join(encl))] if encl else word[len("".join(procl)):]
+                cands.append(Candidate(lemma, diac, pos, gloss, procl, stem, encl, "lexicon", {"closed": 1.0}))
+                # A rare name spelled like a function word (هو "Ho") is noise next to the function word.
+                cands = [c for c in cands if not (c.pos == "noun_prop" and c.source == "lexicon" and c.lemma == lemma
+                                                  and c.proclitics == procl and c.enclitics == encl)]
     self_lemma = word
     cands.append(Candidate(self_lemma, self_lemma, "noun_prop", None, (), word, (), "guess", {"self": 1.0}))
 

