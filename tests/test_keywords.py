@@ -38,7 +38,7 @@ def test_seed_top_keywords_are_content_lemmas_with_glosses(seed_doc):
     assert seed_doc.ok, seed_doc.error
     top = keys(seed_doc, 30)
     ranks = {lemma: top.index(match_key(lemma)) + 1 for lemma in ("قوة", "جيش", "صراع", "تعاون") if match_key(lemma) in top}
-    assert ranks.get("قوة", 99) <= 5 and ranks.get("جيش", 99) <= 15 and ranks.get("صراع", 99) <= 15, ranks
+    assert ranks.get("قوة", 99) <= 5 and ranks.get("جيش", 99) <= 15 and ranks.get("صراع", 99) <= 20, ranks
     assert ranks.get("تعاون", 99) <= 30, ranks
     surfaces = [k.surface for k in seed_doc.keywords[:10]]
     assert "المساعدة العسكرية" in surfaces and "القوات الكورية الشمالية" in surfaces, surfaces
