@@ -351,15 +351,28 @@ def _file_id(path: str) -> tuple[int, int] | None:
 
 
 def _walk(folder: str, glob: str, exclude: Collection[tuple[int, int]]) -> Iterator[str | SourceError]:
-    errors: list[OSError] = []
-    for root, dirs, files in os.walk(folder, followlinks=False, onerror=errors.append):
-        while errors:
-            e = errors.pop(0)
-            name = e.filename or root
-            yield SourceError(display_name(name), f"cannot list folder: {_os_message(e)}", name)
-        dirs[:] = sorted(d for d in dirs if not _is_hidden(d))
+    # Iterative (os.walk recurses, and a folder nested ~1000 deep would raise RecursionError),
+    # depth-first, sorted, hidden entries skipped, symlinked folders not followed.
+    stack = [folder]
+    while stack:
+        root = stack.pop()
+        try:
+            with os.scandir(root) as it:
+                entries = list(it)
+        except OSError as e:
+            yield SourceError(display_name(root), f"cannot list folder: {_os_message(e)}", root)
+            continue
+        dirs, files = [], []
+        for entry in entries:
+            if _is_hidden(entry.name):
+                continue
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            (dirs if is_dir else files).append(entry.name)
         for name in sorted(files):
-            if _is_hidden(name) or not fnmatch.fnmatch(name, glob):
+            if not fnmatch.fnmatch(name, glob):
                 continue
             path = os.path.join(root, name)
             try:
@@ -375,9 +388,7 @@ def _walk(folder: str, glob: str, exclude: Collection[tuple[int, int]]) -> Itera
                 log.info("skipping %s: it is the output file", display_name(path))
                 continue
             yield path
-    for e in errors:
-        name = e.filename or folder
-        yield SourceError(display_name(name), f"cannot list folder: {_os_message(e)}", name)
+        stack.extend(os.path.join(root, d) for d in sorted(dirs, reverse=True))
 
 
 def walk_folder(folder: Path | str, glob: str = DEFAULT_GLOB) -> Iterator[Path]:

@@ -270,20 +270,43 @@ def test_unreadable_file(cli, tmp_path, monkeypatch):
 
 def test_unreadable_subfolder_is_reported(tmp_path, monkeypatch):
     (tmp_path / "ok").mkdir()
+    (tmp_path / "secret").mkdir()
     write(tmp_path / "ok" / "a.txt", AR)
+    write(tmp_path / "secret" / "b.txt", AR)
     import arnews.sources as sources
 
-    real_walk = os.walk
+    real_scandir = os.scandir
 
-    def walk(top, *a, onerror=None, **kw):
-        onerror(PermissionError(13, "Permission denied", str(tmp_path / "secret")))
-        yield from real_walk(top, *a, onerror=onerror, **kw)
+    def scandir(path):  # as root, chmod cannot lock a folder: fail the listing as it would for a user
+        if os.fspath(path) == str(tmp_path / "secret"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
 
-    monkeypatch.setattr(sources.os, "walk", walk)
+    monkeypatch.setattr(sources.os, "scandir", scandir)
     items = list(iter_sources([str(tmp_path)]))
-    assert isinstance(items[0], SourceError)
-    assert (items[0].name, items[0].message) == (str(tmp_path / "secret"), "cannot list folder: permission denied")
-    assert items[1].name == str(tmp_path / "ok" / "a.txt")
+    assert items[0].name == str(tmp_path / "ok" / "a.txt")
+    assert isinstance(items[1], SourceError)
+    assert (items[1].name, items[1].message) == (str(tmp_path / "secret"), "cannot list folder: permission denied")
+    assert len(items) == 2
+
+
+def test_deeply_nested_folder(cli, tmp_path):
+    deep = tmp_path
+    for _ in range(1100):  # deeper than Python's recursion limit
+        deep = deep / "d"
+        deep.mkdir()
+    write(deep / "x.txt", AR)
+    write(tmp_path / "top.txt", AR)
+    try:
+        res = tokenize(cli, tmp_path)
+    finally:
+        # Remove it bottom-up here: recursive clean-up (rmtree, rglob) would hit the same limit.
+        (deep / "x.txt").unlink()
+        while deep != tmp_path:
+            deep.rmdir()
+            deep = deep.parent
+    assert res.exit_code == 0 and res.stderr == ""
+    assert names(cli, res) == [str(tmp_path / "top.txt"), str(tmp_path / ("d/" * 1100) / "x.txt")]
 
 
 def test_directory_given_as_a_file(cli, tmp_path):
