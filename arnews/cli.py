@@ -28,12 +28,22 @@ error, 130 interrupted by Ctrl-C (with -o FILE, the output so far is
 kept as FILE.partial), 143 terminated (SIGTERM)."""
 
 
+def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--encoding must name a text codec (not base64 or rot13): a usage error otherwise."""
+    from .sources import encoding_problem
+
+    problem = encoding_problem(value) if value else None
+    if problem:
+        raise click.BadParameter(problem, ctx=ctx, param=param)
+    return value
+
+
 def _input_options(fn: Callable) -> Callable:
     options = [
         click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, path_type=str)),
         click.option("--glob", default=DEFAULT_GLOB, show_default=True, metavar="PATTERN",
                      help="Which files to read inside folders (folders are walked recursively)."),
-        click.option("--encoding", metavar="NAME",
+        click.option("--encoding", metavar="NAME", callback=_check_encoding,
                      help="Decode inputs with this encoding instead of detecting it (e.g. cp1256)."),
         click.option("--max-bytes", type=click.IntRange(min=0), default=DEFAULT_MAX_BYTES, show_default=True,
                      help="Refuse inputs larger than this many bytes (0: no limit). Memory: analyze needs "

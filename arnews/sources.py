@@ -191,6 +191,17 @@ def _check_text(text: str, encoding: str, warnings: list[str]) -> Decoded:
     return Decoded(text, encoding, warnings)
 
 
+def encoding_problem(encoding: str) -> str | None:
+    """Why `encoding` cannot decode text (unknown, or a bytes codec like base64), or None."""
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        return f"unknown encoding {encoding!r} (try utf-8, cp1256, iso8859-6, utf-16)"
+    if not getattr(info, "_is_text_encoding", True):
+        return f"{encoding!r} is not a text encoding (try utf-8, cp1256, iso8859-6, utf-16)"
+    return None
+
+
 def decode(data: bytes, encoding: str | None = None) -> Decoded:
     """Decode `data` into text, with warnings for anything repaired. Raises InputError when it cannot.
 
@@ -199,10 +210,9 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
     detection among Arabic code pages (Windows-1256, ISO-8859-6, ...).
     """
     if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise InputError(f"unknown encoding {encoding!r} (try utf-8, cp1256, iso8859-6, utf-16)") from None
+        problem = encoding_problem(encoding)
+        if problem:
+            raise InputError(problem)
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as e:

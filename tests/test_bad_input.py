@@ -720,3 +720,18 @@ def test_stdout_closed(arnews_argv, subprocess_env, tmp_path):
     res = subprocess.run(["sh", "-c", script, "sh", *arnews_argv, "tokenize", "-f", "jsonl", "-o", str(out),
                           str(good)], capture_output=True, env=subprocess_env, timeout=120)
     assert res.returncode == 0 and res.stderr == b"" and json.loads(out.read_text(encoding="utf-8"))["ok"]
+
+
+@pytest.mark.parametrize("command", ["tokenize", "normalize"])
+@pytest.mark.parametrize("encoding, message", [
+    ("bogus", "unknown encoding 'bogus'"),
+    ("base64", "'base64' is not a text encoding"),
+    ("rot13", "'rot13' is not a text encoding"),
+])
+def test_encoding_that_cannot_decode_text_is_a_usage_error(cli, tmp_path, command, encoding, message):
+    p = write(tmp_path / "a.txt", AR)
+    res = cli(command, "--encoding", encoding, p)
+    assert res.exit_code == 2 and res.stdout == ""
+    assert f"Invalid value for '--encoding': {message}" in res.stderr
+    with pytest.raises(Exception, match=message):
+        read_source(p, encoding)
