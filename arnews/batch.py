@@ -211,17 +211,78 @@ def _init_worker(settings: Settings, transform: Callable[[Document], Any] | None
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run_chunk(chunk: list[Item]) -> list[Any]:
+def _run_chunk(chunk: list[Item]) -> tuple[list[Any], float]:
+    """A worker's task: the chunk's results, and the worker's peak memory so far (MB)."""
     assert _WORKER_PIPE is not None
     docs = [process_item(_WORKER_PIPE, item) for item in chunk]
-    return docs if _WORKER_TRANSFORM is None else [_WORKER_TRANSFORM(d) for d in docs]
+    return (docs if _WORKER_TRANSFORM is None else [_WORKER_TRANSFORM(d) for d in docs]), _peak_rss_mb()
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes on macOS, KiB elsewhere
+
+
+WORKER_MAX_MB = 450.0
+
+
+def worker_memory_budget() -> float:
+    """MB a worker may reach before the pool is replaced by fresh workers ($ARNEWS_WORKER_MAX_MB; 0: never).
+
+    Per-word caches in the stages grow with a corpus' vocabulary; fresh workers start again
+    from the loaded backends, so memory stays bounded on any corpus size.
+    """
+    try:
+        return float(os.environ.get("ARNEWS_WORKER_MAX_MB", WORKER_MAX_MB))
+    except ValueError:
+        return WORKER_MAX_MB
 
 
 def mp_context() -> multiprocessing.context.BaseContext:
-    """fork where it is safe and cheap (Linux), so preloaded backends are shared; spawn elsewhere."""
+    """fork where it is safe and cheap (Linux); spawn elsewhere."""
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
+
+
+class _Pools:
+    """The current ProcessPoolExecutor, replaced by a fresh one when a worker outgrows the budget."""
+
+    def __init__(self, make: Callable[[], ProcessPoolExecutor], budget_mb: float):
+        self.make, self.budget = make, budget_mb
+        self.pool = make()
+        self.recycle = False
+        self.recycled = 0
+
+    def submit(self, fn: Callable, chunk: list[Item]) -> Future:
+        if self.recycle:
+            # The old workers finish what they were given (results stay in their futures), then
+            # fresh ones start: never more than `jobs` workers alive at once.
+            self.pool.shutdown(wait=True)
+            self.pool = self.make()
+            self.recycle = False
+            self.recycled += 1
+            log.info("a worker grew over %.0f MB: started fresh workers", self.budget)
+        return self.pool.submit(fn, chunk)
+
+    def unpack(self, result: tuple[list[Any], float]) -> list[Any]:
+        docs, rss_mb = result
+        if self.budget and rss_mb > self.budget:
+            self.recycle = True
+        return docs
+
+    def close(self, finished: bool) -> None:
+        if finished:
+            self.pool.shutdown(wait=True)
+            return
+        # Interrupted, an error, or the consumer stopped early: don't wait for work nobody will read.
+        processes = list((getattr(self.pool, "_processes", None) or {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:
+            if proc.is_alive():
+                proc.terminate()
 
 
 def _run_pool(items: Iterable[Item], settings: Settings, jobs: int, order: str, chunk_size: int,
@@ -235,30 +296,26 @@ def _run_pool(items: Iterable[Item], settings: Settings, jobs: int, order: str, 
         preload(_WORKER_PIPE)
         gc.collect()
         gc.freeze()  # keep the collector from touching (and so copying) the shared objects in workers
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                               initargs=(settings, transform))
+
+    def make() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                                   initargs=(settings, transform))
+
+    pools = _Pools(make, worker_memory_budget())
     finished = False
     try:
-        yield from _stream(pool.submit, _run_chunk, _chunks(items, chunk_size), order, window)
+        yield from _stream(pools.submit, _run_chunk, _chunks(items, chunk_size), order, window, pools.unpack)
         finished = True
     finally:
-        if finished:
-            pool.shutdown(wait=True)
-        else:
-            # Interrupted, an error, or the consumer stopped early: don't wait for work nobody will read.
-            processes = list((getattr(pool, "_processes", None) or {}).values())
-            pool.shutdown(wait=False, cancel_futures=True)
-            for proc in processes:
-                if proc.is_alive():
-                    proc.terminate()
+        pools.close(finished)
         if preloaded:
             gc.unfreeze()
             _WORKER_PIPE = None
 
 
 def _stream(submit: Callable[..., Future], fn: Callable, chunks: Iterator[list[Item]], order: str,
-            window: int) -> Iterator[Any]:
-    """Keep up to `window` chunks in flight; yield Documents in input or completion order."""
+            window: int, unpack: Callable[[Any], list[Any]] = list) -> Iterator[Any]:
+    """Keep up to `window` chunks in flight; yield results in input or completion order."""
     pending: collections.deque[Future] = collections.deque()
     exhausted = False
 
@@ -276,12 +333,11 @@ def _stream(submit: Callable[..., Future], fn: Callable, chunks: Iterator[list[I
         while pending:
             if order == "input":
                 fut = pending.popleft()
-                docs = fut.result()
             else:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 fut = next(f for f in pending if f in done)  # oldest finished first: stable when several are
                 pending.remove(fut)
-                docs = fut.result()
+            docs = unpack(fut.result())
             fill()
             yield from docs
     finally:

@@ -69,7 +69,7 @@ def _split_chunk(chunk: str, offset: int, out: list[tuple[str, int, int]]) -> No
 
 # Whitespace-separated chunks repeat a lot in news (the same words): split each distinct one once.
 _PIECES: dict[str, tuple[tuple[str, int, int], ...]] = {}
-_PIECES_MAX = 200_000
+_PIECES_MAX = 100_000
 
 
 def _pieces(chunk: str) -> tuple[tuple[str, int, int], ...]:

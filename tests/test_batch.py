@@ -216,3 +216,27 @@ def test_progress_bar_draws_on_a_terminal_only(monkeypatch):
 def test_cli_batch_writes_no_progress_to_a_pipe(corpus_dir):
     r = CliRunner().invoke(main, ["analyze", str(corpus_dir), "-j", "2", "-f", "jsonl"])
     assert "words/s" not in r.stderr and "\x1b[" not in r.stderr
+
+
+def test_workers_over_the_memory_budget_are_replaced_without_losing_documents(corpus_dir, monkeypatch):
+    """With a tiny budget every chunk triggers fresh workers; the results are unchanged."""
+    import arnews.batch as batch
+
+    settings = Settings().with_stages("tokens")
+    expected = [document_dict(d, "tokens") for d in run_documents(iter_inputs([str(corpus_dir)]), settings)]
+    made = []
+    real = batch._Pools.__init__
+
+    def spy(self, make, budget_mb):
+        real(self, make, budget_mb)
+        made.append(self)
+
+    monkeypatch.setattr(batch._Pools, "__init__", spy)
+    monkeypatch.setenv("ARNEWS_WORKER_MAX_MB", "1")
+    by_name = lambda d: d["source"]["name"]  # noqa: E731
+    for order in ("input", "completion"):
+        got = [document_dict(d, "tokens") for d in run_documents(iter_inputs([str(corpus_dir)]), settings, jobs=2,
+                                                                   order=order, chunk_size=2, window=2)]
+        assert (got if order == "input" else sorted(got, key=by_name)) == \
+            (expected if order == "input" else sorted(expected, key=by_name))
+    assert all(p.recycled >= 2 for p in made)
