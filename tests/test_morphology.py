@@ -128,6 +128,7 @@ def test_function_words_with_clitics_in_running_text(builtin):
     assert (res["لديه"].lemma, res["لديه"].enclitics) == ("لدى", ["ه"])
     assert (res["وقال"].lemma, res["وقال"].pos, res["وقال"].proclitics) == ("قال", "verb", ["و"])
     assert res["لم"].pos == "part_neg"
+    assert (res["يرى"].lemma, res["يرى"].pos) == ("رأى", "verb")  # BAMA section without its lemma line
     assert (res["ستتحسن"].lemma, res["ستتحسن"].pos) == ("تحسن", "verb")
 
 

@@ -20,7 +20,7 @@ import importlib.util
 import re
 from pathlib import Path
 
-BUILDER_VERSION = 8
+BUILDER_VERSION = 9
 
 # Buckwalter transliteration -> Arabic script (with diacritics).
 _BW2AR = str.maketrans({
@@ -113,12 +113,20 @@ def _entries(lines: list[str]):
         if line.startswith(";; "):
             lemma_id = line[3:].strip()
             continue
+        if line.startswith(";--- "):
+            # A new section. A few sections lack their ";; lemma_1" line (rAy: رأى), and
+            # their entries would inherit the previous section's lemma (rhubarb).
+            lemma_id = ""
+            continue
         if line.startswith(";") or line.count("\t") < 2:
             continue  # comments and blank lines (null affixes have empty fields but their tabs)
         parts = line.rstrip("\n").split("\t")
         if len(parts) < 4:
             parts += [""] * (4 - len(parts))
         surface, voc, cat, gloss_pos = parts[0].strip(), parts[1].strip(), parts[2].strip(), parts[3]
+        if not lemma_id and voc and cat and not cat.startswith(("Pref", "Suff", "NPref", "IVPref", "PVPref", "CVPref",
+                                                              "NSuff", "IVSuff", "PVSuff", "CVSuff")):
+            lemma_id = voc  # the section's first stem stands in for the missing lemma line
         m = re.search(r"<pos>(.+?)</pos>", gloss_pos)
         tags = m.group(1) if m else ""
         gloss = re.sub(r"<pos>.+?</pos>", "", gloss_pos).strip()
