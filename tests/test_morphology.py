@@ -264,6 +264,18 @@ def test_official_db_is_detected_and_auto_uses_it(camel_data_dir, monkeypatch):
     assert (res[2].lemma, res[2].pos) == ("فلانوفسكي", "noun_prop")
 
 
+def test_auto_falls_back_to_builtin_when_the_official_db_is_broken(camel_data_dir, monkeypatch, builtin):
+    import arnews.morphology as morph
+
+    db = camel_data_dir / "data" / "morphology_db" / "calima-msa-r13" / "morphology.db"
+    db.write_text("###DEFINES###\nnot a database\n", encoding="utf-8")
+    monkeypatch.setenv("CAMELTOOLS_DATA", str(camel_data_dir))
+    monkeypatch.setattr(morph, "_backends", {"builtin": builtin})
+    assert morph.get_backend("auto") is builtin
+    with pytest.raises(Exception):
+        morph.get_backend("camel")
+
+
 def test_camel_import_without_catalogue_or_home_dir(tmp_path, morph_cache):
     """No ~/.camel_tools, no CAMELTOOLS_DATA: importing works and nothing is created in HOME."""
     home = tmp_path / "home"

@@ -13,6 +13,7 @@ camel_tools and the DB load on the first ``get_backend`` call, once per process.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from .base import MissingDataError, MorphologyBackend, WordAnalysis
 __all__ = ["WordAnalysis", "MorphologyBackend", "MissingDataError", "get_backend", "lemmatize_document",
            "status", "build_builtin"]
 
+log = logging.getLogger(__name__)
 _backends: dict[str, MorphologyBackend] = {}
 _lock = threading.Lock()
 
@@ -39,12 +41,22 @@ def get_backend(name: str = "auto") -> MorphologyBackend:
         if name == "auto":
             from .camel_data import official_paths
 
-            name = "camel" if official_paths()["db"] is not None else "builtin"
-        backend = _backends.get(name)
-        if backend is None:
-            backend = _load(name)
-            _backends[name] = backend
-        return backend
+            if official_paths()["db"] is not None:
+                try:
+                    return _cached("camel")
+                except Exception as exc:  # installed but unusable: say so, and fall back
+                    log.warning("the official CAMeL morphology data could not be loaded (%s); "
+                                "using the built-in DB", exc)
+            name = "builtin"
+        return _cached(name)
+
+
+def _cached(name: str) -> MorphologyBackend:
+    backend = _backends.get(name)
+    if backend is None:
+        backend = _load(name)
+        _backends[name] = backend
+    return backend
 
 
 def _load(name: str) -> MorphologyBackend:
