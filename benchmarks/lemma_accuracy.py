@@ -64,10 +64,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--morphology", default="auto", choices=["auto", "builtin", "camel"])
     args = ap.parse_args(argv)
 
-    from arnews.morphology import get_backend
+    from arnews.morphology import MissingDataError, get_backend
 
     t0 = time.perf_counter()
-    backend = get_backend(args.morphology)
+    try:
+        backend = get_backend(args.morphology)
+    except MissingDataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     t_load = time.perf_counter() - t0
     total = Counter()
     correct = Counter()
