@@ -492,8 +492,19 @@ def data_build(force: bool) -> None:
     click.echo(f"built-in morphology DB ready at {path} ({time.perf_counter() - t0:.1f} s)")
 
 
+_MAIN_PID: int | None = None
+
+
 def _on_sigterm(signum: int, frame: Any) -> None:
     # Unwind like an error, so temporary output files are removed (exit 143 = 128 + SIGTERM).
+    if os.getpid() != _MAIN_PID:
+        # A forked worker inherits this handler: it must die at once (the pool terminates its
+        # workers with SIGTERM; unwinding would wait on its result queue, and hang the parent).
+        import signal
+
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
     raise SystemExit(128 + signum)
 
 
@@ -533,6 +544,8 @@ def run() -> None:
                 stream.reconfigure(encoding="utf-8", errors="backslashreplace")
             except (OSError, ValueError):
                 pass
+    global _MAIN_PID
+    _MAIN_PID = os.getpid()
     try:
         signal.signal(signal.SIGTERM, _on_sigterm)
     except (OSError, ValueError):
