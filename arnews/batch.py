@@ -279,7 +279,9 @@ class _Pools:
             return
         # Interrupted, an error, or the consumer stopped early: don't wait for work nobody will read.
         processes = list((getattr(self.pool, "_processes", None) or {}).values())
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        # No cancel_futures: once a worker is terminated, Python 3.11's pool fails every pending
+        # future, and a cancelled one makes its manager thread print an InvalidStateError traceback.
+        self.pool.shutdown(wait=False)
         for proc in processes:
             if proc.is_alive():
                 proc.terminate()
@@ -341,8 +343,9 @@ def _stream(submit: Callable[..., Future], fn: Callable, chunks: Iterator[list[I
             fill()
             yield from docs
     finally:
-        for fut in pending:
-            fut.cancel()
+        # Pending futures are not cancelled here: the pool's close() stops the workers, and a
+        # cancelled future would make Python 3.11's pool print an InvalidStateError (see close()).
+        pending.clear()
 
 
 def default_jobs() -> int:

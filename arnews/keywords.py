@@ -572,7 +572,8 @@ def extract_keywords(doc: Document, pipe: "Pipeline") -> None:
                                     scorer=SCORER)
     doc.keywords = keywords
     n_bg, _ = background_df()
-    morph = "lemmas" if any(t.lemma for t in doc.tokens) else "word forms (no lemmas)"
+    words = [t for t in doc.tokens if t.is_word]
+    morph = "word forms (no lemmas)" if words and not any(t.lemma for t in words) else "lemmas"
     doc.backends["keywords"] = f"{SCORER} on {morph}" + (f", background DF of {n_bg} docs" if n_bg else "")
     # For the corpus summary: every candidate that could stand as a keyword (bare adjectives and
     # words mostly used as modifiers left out), with its surface form and gloss.
