@@ -33,7 +33,7 @@ from arnews.entities.evaluate import read_bio, report, score  # noqa: E402
 from arnews.entities.features import FeatureExtractor, key  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "ner" / "anercorp"
-VERSION = "anercorp-crf-2"
+VERSION = "anercorp-crf-3"
 # Features that name the word itself (dropped for name dropout).
 LEXICAL = ("w=", "s=", "b-=", "b+=", "ms=", "lem=", "tl=", "k0=", "k1=", "k2=", "hint=", "mk1=")
 
@@ -80,7 +80,7 @@ def name_dropout(xseq, tags, rng: random.Random, p: float):
 
 
 def train(train_sents, out: Path, c1: float, c2: float, iters: int, use_morph: bool, folds: int,
-          dropout: float) -> tuple[dict[str, str], float]:
+          dropout: float, bilou: bool = True) -> tuple[dict[str, str], float]:
     import pycrfsuite
 
     analyses = analyses_for(train_sents, use_morph)
@@ -99,6 +99,8 @@ def train(train_sents, out: Path, c1: float, c2: float, iters: int, use_morph: b
     trainer = pycrfsuite.Trainer(verbose=False)
     rng = random.Random(1)
     for x, (_, tags) in zip(xs, train_sents):
+        if bilou:
+            tags = crf.to_bilou(tags)
         trainer.append(x, tags)
         if dropout > 0:
             x2, changed = name_dropout(x, tags, rng, dropout)
@@ -121,14 +123,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=5, help="jackknife folds for the training-name list (0: no list)")
     ap.add_argument("--dropout", type=float, default=0.5, help="name-dropout rate (0: off)")
     ap.add_argument("--no-morph", action="store_true", help="train without morphology features")
+    ap.add_argument("--scheme", choices=("BILOU", "BIO"), default="BILOU", help="tag scheme the model learns")
     args = ap.parse_args(argv)
     train_sents, dev_sents = read_bio(args.train), read_bio(args.dev)
     out = Path(args.out)
     use_morph = not args.no_morph
-    names, secs = train(train_sents, out, args.c1, args.c2, args.iterations, use_morph, args.folds, args.dropout)
+    names, secs = train(train_sents, out, args.c1, args.c2, args.iterations, use_morph, args.folds, args.dropout,
+                        args.scheme == "BILOU")
     crf.write_names(names, crf.names_path(out))
     meta = {"version": VERSION, "use_morph": use_morph, "names_list": bool(args.folds), "c1": args.c1,
-            "c2": args.c2, "iterations": args.iterations, "folds": args.folds, "dropout": args.dropout}
+            "c2": args.c2, "iterations": args.iterations, "folds": args.folds, "dropout": args.dropout,
+            "scheme": args.scheme}
     out.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     # Score through the backend itself: the features at inference are the features in training.
     backend = crf.CrfBackend(out)

@@ -231,6 +231,8 @@ def test_bert_detection_without_torch(tmp_path, monkeypatch):
     model = tmp_path / "data" / "ner" / "arabert"
     model.mkdir(parents=True)
     (model / "config.json").write_text("{}", encoding="utf-8")
+    assert not bert.is_available()  # no weights yet: not installed
+    (model / "pytorch_model.bin").write_bytes(b"")
     assert bert.is_available() and bert.model_dir() == model
 
 
@@ -244,3 +246,17 @@ def test_importing_entities_and_crf_does_not_pull_torch():
 def test_unknown_backend_name():
     with pytest.raises(ValueError):
         get_backend("spacy")
+
+
+def test_bert_detection_follows_the_catalogue(tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.setenv("CAMELTOOLS_DATA", str(tmp_path))
+    cat = {"components": {"NamedEntityRecognition": {"default": "arabert",
+                                                     "datasets": {"arabert": {"path": "ner/elsewhere"}}}}}
+    (tmp_path / "catalogue.json").write_text(json.dumps(cat), encoding="utf-8")
+    model = tmp_path / "data" / "ner" / "elsewhere"
+    model.mkdir(parents=True)
+    (model / "config.json").write_text("{}", encoding="utf-8")
+    (model / "model.safetensors").write_bytes(b"")
+    assert bert.model_dir() == model

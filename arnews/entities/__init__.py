@@ -8,12 +8,15 @@ Cheap to import: the CRF model, resources and camel_tools.ner load lazily, once 
 """
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Protocol
 
 from .errors import MissingDataError
 
 __all__ = ["NerBackend", "MissingDataError", "get_backend", "extract_entities", "BACKENDS"]
+
+log = logging.getLogger(__name__)
 
 BACKENDS = ("auto", "crf", "bert")
 _LOADED: dict[str, "NerBackend"] = {}
@@ -42,7 +45,12 @@ def get_backend(name: str = "auto") -> NerBackend:
     from . import bert
 
     if name == "auto":
-        name = "bert" if bert.is_available() else "crf"
+        if bert.is_available():
+            try:
+                return get_backend("bert")
+            except Exception as exc:  # model folder present but unusable (no torch ...): embedded model
+                log.warning("BERT NER model found but not usable (%s); using the embedded CRF", exc)
+        name = "crf"
     if name not in ("crf", "bert"):
         raise ValueError(f"unknown NER backend {name!r}; choose from: {', '.join(BACKENDS)}")
     with _LOCK:

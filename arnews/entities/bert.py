@@ -16,6 +16,7 @@ INSTALL_HINT = (
 
 # camel_tools 1.x catalogue: ner-arabert lives in data/ner/arabert
 _MODEL_SUBDIR = Path("data") / "ner" / "arabert"
+_WEIGHTS = ("pytorch_model.bin", "model.safetensors")
 _TAG_MAP = {"PERS": "PERS", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC"}
 
 
@@ -26,10 +27,23 @@ def camel_data_dir() -> Path:
     return Path.home() / ".camel_tools"
 
 
+def _catalogue_path() -> Path | None:
+    """Where the installed catalogue says the default NER model lives (camel_tools' own rule)."""
+    import json
+
+    base = camel_data_dir()
+    try:
+        cat = json.loads((base / "catalogue.json").read_text(encoding="utf-8"))
+        comp = cat["components"]["NamedEntityRecognition"]
+        return base / "data" / comp["datasets"][comp["default"]]["path"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def model_dir() -> Path | None:
-    """The installed model folder, or None (a folder with a config.json counts as installed)."""
-    d = camel_data_dir() / _MODEL_SUBDIR
-    if d.is_dir() and (d / "config.json").exists():
+    """The installed model folder, or None (config.json plus the weights count as installed)."""
+    d = _catalogue_path() or camel_data_dir() / _MODEL_SUBDIR
+    if (d / "config.json").is_file() and any((d / w).is_file() for w in _WEIGHTS):
         return d
     return None
 
@@ -49,6 +63,12 @@ class BertBackend:
         path = path or model_dir()
         if path is None:
             raise MissingDataError(INSTALL_HINT)
+        try:  # import camel_tools without its import-time side effects (see morphology.camel_data)
+            from ..morphology.camel_data import prepare_camel_import
+
+            prepare_camel_import()
+        except ImportError:
+            pass
         from camel_tools.ner import NERecognizer  # heavy: torch + transformers
 
         self.version = f"camel_tools ner-arabert ({path.name})"

@@ -20,6 +20,29 @@ META = DATA / "ner.json"
 NAMES = DATA / "ner.names.tsv"
 
 
+def to_bilou(tags: list[str]) -> list[str]:
+    """BIO -> BILOU (U- single-token name, L- last token): what the model is trained on."""
+    out = []
+    n = len(tags)
+    for i, t in enumerate(tags):
+        if t == "O" or "-" not in t:
+            out.append("O")
+            continue
+        typ = t[2:]
+        cont = i + 1 < n and tags[i + 1] == "I-" + typ
+        begin = t.startswith("B-") or i == 0 or tags[i - 1][2:] != typ
+        if begin:
+            out.append(("B-" if cont else "U-") + typ)
+        else:
+            out.append(("I-" if cont else "L-") + typ)
+    return out
+
+
+def from_bilou(tags: list[str]) -> list[str]:
+    """BILOU -> BIO."""
+    return ["B-" + t[2:] if t.startswith("U-") else "I-" + t[2:] if t.startswith("L-") else t for t in tags]
+
+
 def names_path(model: Path) -> Path:
     """The training-name list that goes with a model file (ner.crfsuite -> ner.names.tsv)."""
     return model.with_name(model.stem + ".names.tsv")
@@ -52,6 +75,7 @@ class CrfBackend:
         info = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
         self.version = info.get("version", "custom")
         self.use_morph = bool(info.get("use_morph", False))
+        self.bilou = info.get("scheme", "BIO") == "BILOU"
         lists = {"tl": read_names(names_path(model))} if info.get("names_list") else None
         self.extractor = FeatureExtractor(use_morph=self.use_morph, extra_lists=lists)
         self._tagger = pycrfsuite.Tagger()
@@ -78,4 +102,5 @@ class CrfBackend:
             return []
         if self.use_morph and analyses is None:
             analyses = self._analyse(words)
-        return list(self._tagger.tag(self.extractor.sentence(words, analyses)))
+        tags = self._tagger.tag(self.extractor.sentence(words, analyses))
+        return from_bilou(tags) if self.bilou else list(tags)

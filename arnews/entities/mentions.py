@@ -96,6 +96,35 @@ def extend_first_names(doc: Document, found: list[tuple[int, int, str]], names: 
     return out
 
 
+def merge_adjacent(doc: Document, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Join two touching spans of one type when together they are a known name.
+
+    Known: the gazetteer, or the same words found as one span elsewhere in the document
+    (وبيونغ | يانغ -> بيونغ يانغ).
+    """
+    if len(found) < 2:
+        return found
+    tokens = doc.tokens
+    res = resources()
+
+    def keys(s: int, e: int) -> tuple[str, ...]:
+        ks = [key(t.text) for t in tokens[s:e]]
+        return tuple(ks)
+
+    whole = {keys(s, e) for s, e, _ in found if e - s > 1}
+    out = [found[0]]
+    for s, e, typ in found[1:]:
+        ps, pe, ptyp = out[-1]
+        if ptyp == typ and pe == s and tokens[ps].sentence == tokens[s].sentence:
+            ks = keys(ps, e)
+            firsts = _bare(ks[0])
+            if any((f,) + ks[1:] in whole or " ".join((f,) + ks[1:]) in res.gaz for f in firsts):
+                out[-1] = (ps, e, typ)
+                continue
+        out.append((s, e, typ))
+    return out
+
+
 def _bare(k: str) -> list[str]:
     """A word's key and its clitic-less readings (for matching a known name with a clitic on it)."""
     return [k, *(rem for _, rem in clitic_candidates(k))]
@@ -181,6 +210,7 @@ def find_mentions(doc: Document, backend, consistency: bool = True) -> list[Ment
     found = _tag_spans(doc, backend)
     if consistency:
         names = getattr(getattr(backend, "extractor", None), "lists", {}).get("tl", {})
+        found = merge_adjacent(doc, found)
         found = extend_first_names(doc, found, names)
         found = propagate(doc, found)
     out: list[Mention] = []
