@@ -155,9 +155,10 @@ _UPOS_OK = {
 def instances(backend: AnalyzerBackend, sents, pre_split: bool = True, pos_aware: bool = False):
     """Per scored token: (list of feature dicts, list of gold flags).
 
-    In raw mode, UPOS X words are left out: PADT keeps some words unsplit on purpose (its
-    foreign/unanalysed X words, lemma = the whole form, clitics included), which in real
-    running text would teach the model to leave clitics on. ``pos_aware``: among candidates
+    In raw mode, UPOS X words whose every lexicon reading needs a clitic are left out: PADT
+    keeps some words unsplit (its unanalysed X words, lemma = the whole form, clitics
+    included), which in real running text would teach the model to leave clitics on. X
+    names without such readings stay in (names after verbs, بوتين not ب+وتين). ``pos_aware``: among candidates
     with the right lemma, only those with a POS compatible with the UPOS count as gold
     (tried; it cost lemma accuracy, so it is off)."""
     out = []
@@ -169,8 +170,10 @@ def instances(backend: AnalyzerBackend, sents, pre_split: bool = True, pos_aware
         entries = [backend.candidates(w, pre_split) if _ARABIC_LETTER.search(w) else None for w in words]
         n = len(words)
         for i, ((form, gold, upos), entry) in enumerate(zip(sent, entries)):
-            if entry is None or upos in SKIP_UPOS or gold == "_" or (not pre_split and upos == "X"):
+            if entry is None or upos in SKIP_UPOS or gold == "_":
                 continue
+            if not pre_split and upos == "X" and any(c.feats.get("raw:self&allclitic") for c in entry[0]):
+                continue  # an unsplit word with clitics, lemmatised as a whole by PADT: not running-text behaviour
             prev_sig = entries[i - 1][1] if i > 0 and entries[i - 1] is not None else ("BOS" if i == 0 else "nonar")
             next_sig = entries[i + 1][1] if i + 1 < n and entries[i + 1] is not None else ("EOS" if i + 1 == n else "nonar")
             g = key(gold)

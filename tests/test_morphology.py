@@ -113,6 +113,11 @@ def test_foreign_names_are_proper_nouns_with_the_word_as_lemma(builtin, name):
     assert (a.lemma, a.pos, a.proclitics) == (name, "noun_prop", [])
 
 
+def test_known_name_after_a_verb_is_not_split(builtin):
+    a = builtin.analyze_sentence(["وقال", "بوتين", "إن", "بلاده", "مستعدة"])[1]
+    assert (a.lemma, a.pos, a.proclitics) == ("بوتين", "noun_prop", [])  # not ب + وتين (aorta)
+
+
 def test_clitic_on_unknown_name_is_stripped_only_when_the_bare_form_occurs(builtin):
     with_bare = builtin.analyze_sentence(["زار", "بيونغ", "ثم", "عاد", "لبيونغ"])[4]
     assert (with_bare.lemma, with_bare.proclitics) == ("بيونغ", ["ل"])

@@ -254,9 +254,9 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
             else:
                 stem = word[len("".join(procl)):len(word) - len("".join(encl))] if encl else word[len("".join(procl)):]
                 cands.append(Candidate(lemma, diac, pos, gloss, procl, stem, encl, "lexicon", {"closed": 1.0}))
-                # A rare name spelled like a function word (هو "Ho") is noise next to the function word.
-                cands = [c for c in cands if not (c.pos == "noun_prop" and c.source == "lexicon" and c.lemma == lemma
-                                                  and c.proclitics == procl and c.enclitics == encl)]
+            # A rare name spelled like a function word (هو "Ho") is noise next to the function word.
+            cands = [c for c in cands if not (c.pos == "noun_prop" and c.source == "lexicon" and c.lemma == lemma
+                                              and c.proclitics == procl and c.enclitics == encl)]
     self_lemma = word
     cands.append(Candidate(self_lemma, self_lemma, "noun_prop", None, (), word, (), "guess", {"self": 1.0}))
 
