@@ -399,7 +399,7 @@ Examples:
   arnews entities corpus/ --format csv -o entities.csv
 """)
 
-_command("keywords", "keywords", ("tokens", "lemmas", "keywords"), """List keywords and keyphrases (on lemmas) with English glosses.
+_command("keywords", "keywords", ("tokens", "lemmas", "entities", "keywords"), """List keywords and keyphrases (on lemmas) with English glosses.
 
 \b
 Examples:
