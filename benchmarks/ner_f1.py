@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from arnews.entities import get_backend  # noqa: E402
+from arnews.entities import MissingDataError, get_backend  # noqa: E402
 from arnews.entities.evaluate import read_bio, report, score  # noqa: E402
 
 
@@ -26,7 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ner", default="crf", choices=("crf", "bert", "auto"))
     args = ap.parse_args(argv)
     sents = read_bio(args.file)
-    backend = get_backend(args.ner)
+    try:
+        backend = get_backend(args.ner)
+    except MissingDataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     t0 = time.perf_counter()
     pred = []
     for words, _ in sents:

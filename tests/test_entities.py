@@ -260,3 +260,14 @@ def test_bert_detection_follows_the_catalogue(tmp_path, monkeypatch):
     (model / "config.json").write_text("{}", encoding="utf-8")
     (model / "model.safetensors").write_bytes(b"")
     assert bert.model_dir() == model
+
+
+def test_dev_f1_does_not_regress():
+    from .helpers import shared
+
+    dev = shared("ner", "anercorp", "dev.tsv")
+    out = subprocess.run([sys.executable, str(REPO / "benchmarks" / "ner_f1.py"), str(dev)],
+                         capture_output=True, text=True, check=True)
+    last = out.stdout.strip().splitlines()[-1]
+    assert last.endswith("sentences=524")
+    assert float(last.split()[0].split("=")[1]) >= 0.67, last

@@ -238,7 +238,10 @@ class FeatureExtractor:
         i = 0
         while i < n:
             k, s = infos[i][0], infos[i][1]
-            firsts = [k] + [rem for _, rem in clitic_candidates(k)]
+            firsts = [k, *(rem for _, rem in clitic_candidates(k))]
+            # Also without the article or an accusative alef: اليورو -> يورو، دولارا -> دولار.
+            firsts += [x[2:] for x in firsts if x.startswith("ال") and len(x) > 4]
+            firsts += [x[:-1] for x in firsts if x.endswith("ا") and len(x) > 4]
             firsts = [x for x in firsts if x in res.gaz_first]
             hit = None
             for first in firsts:
