@@ -551,12 +551,42 @@ def run() -> None:
     except (OSError, ValueError):
         pass
     try:
-        main()
-    except BrokenPipeError:
-        _quiet_broken_pipe()
-    except KeyboardInterrupt:
-        click.echo("arnews: interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        try:
+            main()
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+        except KeyboardInterrupt:
+            click.echo("arnews: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+    except SystemExit as e:
+        _exit(e.code)
+
+
+def _exit(code: Any) -> None:
+    """Exit with `code`, without waiting for a worker pool that was abandoned mid-batch.
+
+    After Ctrl-C or a broken pipe the pool's workers are terminated; a worker killed while
+    sending a result leaves the pool's manager thread blocked on a half-written message, and
+    Python would wait for that thread at exit for ever. All output is written and closed by
+    now, so the remaining workers are killed and the process ends at once.
+    """
+    import threading
+
+    code = 0 if code is None else code
+    abandoned = [t for t in threading.enumerate()
+                 if t.is_alive() and type(t).__name__ == "_ExecutorManagerThread"]
+    if not abandoned or not isinstance(code, int):
+        sys.exit(code)
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.kill()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

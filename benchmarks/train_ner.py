@@ -33,7 +33,7 @@ from arnews.entities.evaluate import read_bio, report, score  # noqa: E402
 from arnews.entities.features import FeatureExtractor, key  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "ner" / "anercorp"
-VERSION = "anercorp-crf-3"
+VERSION = "anercorp-crf-4"
 # Features that name the word itself (dropped for name dropout).
 LEXICAL = ("w=", "s=", "b-=", "b+=", "ms=", "lem=", "tl=", "k0=", "k1=", "k2=", "hint=", "mk1=")
 

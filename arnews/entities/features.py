@@ -36,6 +36,19 @@ for _t, _words in _TRIGGER_WORDS.items():
     for _w in _words.split():
         TRIGGERS.setdefault(match_key(_w), _t)
 
+# Sentence topics: in sport a city is usually a team (ORG), in business a name is often a company.
+TOPICS: dict[str, str] = {}
+for _t, _words in {
+    "SPORT": """مباراة مباراه المباراة الدوري دوري هدف هدفا أهداف الأهداف فريق الفريق المنتخب منتخب بطولة البطولة
+        كأس كاس نادي النادي لاعب اللاعب لاعبي اللاعبين مدرب المدرب الفوز فاز تعادل التعادل ملعب الملعب
+        الموسم الشوط المرمى ركلة ضربة الجزاء المونديال الأولمبية سباق السباق بطل البطل الميدالية""",
+    "BIZ": """شركة الشركة شركات الشركات أسهم الأسهم سهم مبيعات المبيعات أرباح الأرباح سيارات السيارات
+        سيارة السيارة السوق الأسواق البورصة الاستثمار المستثمرين صفقة الصفقة منتجات المنتجات
+        طراز الطراز إنتاج الإنتاج مصنع المصنع العملاء برامج البرامج الإنترنت الكمبيوتر الهاتف""",
+}.items():
+    for _w in _words.split():
+        TOPICS.setdefault(match_key(_w), _t)
+
 _CONJ = ("", "و", "ف")
 _PREP = ("", "ب", "ل", "ك")
 
@@ -272,12 +285,19 @@ class FeatureExtractor:
             for i, a in enumerate(analyses):
                 if a is not None:
                     morph[i] = self.morph_features(infos[i], a)
+        topics = sorted({TOPICS[x] for info in infos for x in (info[0], info[1]) if x in TOPICS})
         out = []
         for i in range(n):
             k, s, f, _ = infos[i]
             feats = list(f)
             if gaz[i]:
                 feats.append(f"g={gaz[i]}")
+            for t in topics:
+                feats.append(f"topic={t}")
+                if gaz[i]:
+                    feats.append(f"topic={t}|g={gaz[i]}")
+                k0 = next((x for x in f if x.startswith("k0=")), "k0=none")
+                feats.append(f"topic={t}|{k0}")
             feats.extend(morph[i])
             if i == 0:
                 feats.append("BOS")
