@@ -10,6 +10,15 @@ import pytest
 from click.testing import CliRunner, Result
 
 REPO = Path(__file__).resolve().parents[1]
+
+try:  # hypothesis keeps caches in ./.hypothesis: keep the working folder clean
+    import tempfile
+
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "arnews-tests-hypothesis"))
+except ImportError:  # pragma: no cover
+    pass
 # Files that arnews itself may create next to an output file; none may outlive a test.
 LEFTOVER_PATTERNS = (".arnews-*.tmp",)
 
@@ -30,7 +39,8 @@ class CliRun:
     @staticmethod
     def jsonl(res: Result) -> list[dict]:
         """The documents of a `--format jsonl` run."""
-        return [json.loads(line) for line in res.stdout.splitlines() if line.strip()]
+        # Split on "\n" only: str.splitlines() also splits on U+0085/U+2028 inside JSON strings.
+        return [json.loads(line) for line in res.stdout.split("\n") if line.strip()]
 
 
 @pytest.fixture
