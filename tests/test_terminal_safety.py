@@ -184,6 +184,8 @@ def test_issue_example_analyze_stdin_under_a_terminal(arnews_argv, subprocess_en
     assert b"Traceback" not in err
     assert code == 0, err
     _check_terminal_bytes(out, colour_allowed=not no_color)
+    # The header's text cell shows the characters literally escaped.
+    assert b"\\x1b[31mRED [bold]x[/bold] \\u202eabc" in out
 
 
 # --- HTML report ------------------------------------------------------------------------------------------

@@ -38,6 +38,12 @@ class TableRenderer:
         lines = Text()
         lines.append("source    ", style="bold")
         lines.append_text(self.t(doc.source.name))
+        first = next((line.strip() for line in doc.text.splitlines() if line.strip()), "")
+        if first:
+            # The first line (a news headline) identifies the article; like every cell it is data:
+            # markup shown as typed, controls and bidi overrides as visible escapes.
+            lines.append("\ntext      ", style="bold")
+            lines.append_text(self.t(first if len(first) <= 70 else first[:69] + "…"))
         lines.append(f"\nencoding  {doc.source.encoding}", style="")
         lines.append(
             f"\ncounts    {s.characters:,} characters · {s.words:,} words · {s.sentences:,} sentences · "
