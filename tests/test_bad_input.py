@@ -531,6 +531,15 @@ def _wait_for(predicate, timeout=120.0):
         time.sleep(0.05)
 
 
+def _finish(proc) -> tuple[bytes, bytes]:
+    """The rest of stdout and all of stderr. (Not communicate(): after readline() it would
+    read the pipe behind the reader's buffer and lose what that buffer holds.)"""
+    rest = proc.stdout.read()
+    err = proc.stderr.read()
+    proc.wait(timeout=120)
+    return rest, err
+
+
 def _clean_stderr(err: bytes) -> str:
     text = err.decode("utf-8")
     assert "Traceback" not in text and "Exception ignored" not in text and "KeyboardInterrupt" not in text, text
@@ -545,7 +554,7 @@ def test_ctrl_c_keeps_streamed_documents_and_exits_130(arnews_argv, subprocess_e
     proc = _start([*arnews_argv, "analyze", "-j", "1", "-f", "jsonl", str(root)], subprocess_env)
     first = proc.stdout.readline()
     proc.send_signal(signal.SIGINT)
-    rest, err = proc.communicate(timeout=120)
+    rest, err = _finish(proc)
     assert proc.returncode == 130
     lines = (first + rest).decode("utf-8").splitlines()
     docs = [json.loads(line) for line in lines]  # every line is a whole record
@@ -561,16 +570,29 @@ def test_ctrl_c_json_output_stays_valid_and_says_interrupted(arnews_argv, subpro
 
     root = _corpus(tmp_path, 400)
     proc = _start([*arnews_argv, "analyze", "-j", "1", "-f", "json", str(root)], subprocess_env)
-    proc.stdout.readline()  # the opening line
-    proc.stdout.readline()  # the first document
+    head = proc.stdout.readline() + proc.stdout.readline()  # the opening line and the first document
     proc.send_signal(signal.SIGINT)
-    rest, err = proc.communicate(timeout=120)
+    rest, err = _finish(proc)
     assert proc.returncode == 130
     _clean_stderr(err)
-    # What was printed before the signal plus the rest is one valid JSON document.
-    # (The first two lines were consumed above; parse only the tail's shape.)
-    tail = rest.decode("utf-8")
-    assert '"interrupted": true' in tail and tail.rstrip().endswith("}")
+    data = json.loads(head + rest)  # one valid JSON document
+    assert 1 <= len(data["documents"]) < 400 and all(d["ok"] for d in data["documents"])
+    assert data["corpus"]["interrupted"] is True and data["corpus"]["documents"] == len(data["documents"])
+
+
+@pytest.mark.slow
+def test_ctrl_c_table_summary_says_interrupted(arnews_argv, subprocess_env, tmp_path):
+    import signal
+
+    root = _corpus(tmp_path, 400)
+    env = dict(subprocess_env, COLUMNS="200")
+    proc = _start([*arnews_argv, "analyze", "-j", "1", str(root)], env)
+    proc.stdout.readline()
+    proc.send_signal(signal.SIGINT)
+    rest, err = _finish(proc)
+    assert proc.returncode == 130
+    _clean_stderr(err)
+    assert "interrupted: the summary covers the documents finished before Ctrl-C" in rest.decode("utf-8")
 
 
 @pytest.mark.slow
