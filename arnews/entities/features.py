@@ -1,9 +1,17 @@
-"""CRF features for Arabic NER: word form, "sure" clitic stripping, affixes, clusters,
-gazetteers, trigger words and (when the morphology stage ran) POS and lemma.
+"""CRF features for Arabic NER.
 
-Everything that depends on the word alone is computed once per distinct word and cached,
-so tagging costs a few dict look-ups per token. Features are plain strings
-(``name=value``), the form python-crfsuite takes directly.
+Per word (cached per distinct word): match-key form; the form with leading clitics off where
+the corpus counts make the split sure (والبنتاغون -> البنتاغون, never لبنان -> بنان); first
+letters and suffixes of the clitic-less core; length and long-vowel shape (transliterated
+names are full of ا و ي); frequency band and distributional clusters from raw news text
+(make_clusters.py); the trigger type a word usually follows in raw text ("hint"); trigger
+words (الرئيس، وزارة، مدينة ...); the jackknifed training-name list when the model has one.
+Per sentence: gazetteer matches over several words (CLDR via make_gazetteer.py), sentence
+topic (sport/business) conjoined with gazetteer type and coarse cluster, the same word
+features for neighbours at -2..+2, and, when analyses are given, POS, analysis source
+(lexicon/backoff/guess), lemma and the analyser's clitic split.
+
+Features are plain strings (``name=value``), the form python-crfsuite takes directly.
 """
 from __future__ import annotations
 
