@@ -158,11 +158,20 @@ class _DeferredInterrupt:
             raise KeyboardInterrupt
 
     def write(self, fn: Callable[[], None]) -> None:
+        import signal
+
+        # SIGINT is blocked while writing, not just deferred by the handler: a signal handled
+        # during a large write to a pipe makes Python's buffered writer lose data (CPython 3.11:
+        # the partial write is dropped). A blocked signal is delivered when the write is done.
+        block = self.previous is not None and hasattr(signal, "pthread_sigmask")
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if block else None
         self.shielded = True
         try:
             fn()
         finally:
             self.shielded = False
+            if old is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
         if self.pending:
             self.pending = False
             raise KeyboardInterrupt
