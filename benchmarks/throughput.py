@@ -18,7 +18,7 @@ Both rates divide the same word count (``Document.stats.words``: Arabic and Lati
 no punctuation or numbers) by the phase's wall time, so ratio = baseline time / arnews time.
 
 peak_rss_mb: the largest total resident memory of the processes alive at the same time
-(this process plus all its descendants), sampled with psutil every 20 ms; the phases do not
+(this process plus all its descendants), sampled with psutil every 50 ms (PSS once a second, it is costlier); the phases do not
 overlap, so it is the larger of the two phases' peaks. Pages shared after fork are counted
 once per process, so this overstates real use; the proportional (PSS) peak is printed on
 an earlier line for comparison.
@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -41,7 +42,7 @@ from pathlib import Path
 class PeakMemory:
     """Samples the summed RSS (and PSS, less often) of this process and its descendants."""
 
-    def __init__(self, interval: float = 0.02, pss_every: int = 10):
+    def __init__(self, interval: float = 0.05, pss_every: int = 20):
         import psutil
 
         self.proc = psutil.Process()
@@ -148,12 +149,19 @@ def main() -> None:
     except OSError:
         load = float("nan")
 
+    def cpu() -> float:  # this process plus its finished children (baseline, pool workers)
+        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+    c0 = cpu()
     with PeakMemory() as mem_base:
         out = subprocess.run([sys.executable, __file__, args.folder, "--_baseline"], check=True,
                              stdout=subprocess.PIPE, text=True).stdout
+    c1 = cpu()
     base = json.loads(out.strip().splitlines()[-1])
     with PeakMemory() as mem:
         seconds, docs, failed, words = run_arnews(args.folder, jobs)
+    c2 = cpu()
 
     wps = words / seconds
     base_wps = words / base["seconds"]
@@ -161,7 +169,13 @@ def main() -> None:
           f"(peak RSS {mem_base.peak_rss / 2**20:.0f} MB)")
     print(f"arnews: {docs} docs ({failed} failed), {words} words in {seconds:.2f} s with --jobs {jobs} "
           f"(peak RSS {mem.peak_rss / 2**20:.0f} MB summed over processes, PSS {mem.peak_pss / 2**20:.0f} MB)")
-    print(f"load average at start: {load:.2f} on {os.cpu_count()} cores")
+    print(f"cpu time: baseline {c1 - c0:.1f} s, arnews {c2 - c1:.1f} s (parent + workers; "
+          f"cpu-time ratio {(c1 - c0) / max(c2 - c1, 1e-9):.2f})")
+    try:
+        load_end = os.getloadavg()[0]
+    except OSError:
+        load_end = float("nan")
+    print(f"load average: {load:.2f} at start, {load_end:.2f} at end, on {os.cpu_count()} cores")
     peak = max(mem.peak_rss, mem_base.peak_rss)
     print(f"words_per_s={wps:.0f} baseline_words_per_s={base_wps:.0f} ratio={wps / base_wps:.2f} "
           f"docs={docs} words={words} peak_rss_mb={peak / 2**20:.0f}")
