@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import sys
 import threading
-import types
 from pathlib import Path
 
 MINIMAL_CATALOGUE = {"version": "1.6.0", "packages": {}, "components": {}}
@@ -104,8 +102,6 @@ def prepare_camel_import() -> None:
                 fake_home.mkdir(parents=True, exist_ok=True)
                 os.environ["HOME"] = str(fake_home)
             import camel_tools.data  # noqa: F401  (loads the catalogue now, with the env above)
-
-            _install_cached_charsets()
         finally:
             if swap_home:
                 if old_home is None:
@@ -115,57 +111,3 @@ def prepare_camel_import() -> None:
         _prepared = True
 
 
-_CHARSETS = "camel_tools.utils.charsets"
-
-
-def _charsets_cache_path() -> Path:
-    import unicodedata
-    from importlib.metadata import version
-
-    try:
-        key = f"ct{version('camel-tools')}-emoji{version('emoji')}"
-    except Exception:
-        key = "unknown"
-    py = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    return cache_dir() / "camel_charsets" / f"charsets-{key}-u{unicodedata.unidata_version}-py{py}.pickle"
-
-
-def _install_cached_charsets() -> None:
-    """Speed up ``import camel_tools.morphology``.
-
-    camel_tools.utils.charsets classifies all 1.1 million code points at import (0.7-1.4 s,
-    most of a short run's time). Its result depends only on the camel-tools, emoji and
-    Unicode versions, so we keep the module's sets in the cache (keyed by those versions)
-    and register an equivalent module object before camel_tools imports it. The first run
-    imports the real module and writes the cache.
-    """
-    if _CHARSETS in sys.modules:
-        return
-    path = _charsets_cache_path()
-    attrs = None
-    try:
-        with open(path, "rb") as fh:
-            attrs = pickle.load(fh)
-    except Exception:
-        attrs = None
-    if isinstance(attrs, dict) and attrs:
-        import camel_tools.utils
-
-        mod = types.ModuleType(_CHARSETS, "camel_tools.utils.charsets (sets restored from the arnews cache)")
-        mod.__dict__.update(attrs)
-        sys.modules[_CHARSETS] = mod
-        camel_tools.utils.charsets = mod
-        return
-    import camel_tools.utils.charsets as real
-
-    attrs = {k: v for k, v in vars(real).items()
-             if not k.startswith("_") and isinstance(v, (frozenset, set, list, tuple, str))}
-    attrs["__all__"] = list(getattr(real, "__all__", []))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(attrs, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass
