@@ -341,17 +341,7 @@ def _command(name: str, view: str, stages: tuple[str, ...], help_text: str, *, b
 
     fn = click.pass_context(body)
     fn.__doc__ = help_text
-    fn = _input_options(_output_options(FORMATS + ("html",) if view in ("analyze", "keywords") else FORMATS)(fn))
-    if backends:
-        fn = _backend_options(fn)
-    if view in ("analyze", "keywords", "entities"):
-        fn = click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
-                          help="Rows per table (entities, keywords, words).")(fn)
-    if view in ("analyze", "keywords"):
-        fn = click.option("--verbs/--no-verbs", "verbs", default=False, show_default=True,
-                          help="Let verbs be keywords.")(fn)
-        fn = click.option("--names/--no-names", "names", default=False, show_default=True,
-                          help="Let names of people and places compete as keywords.")(fn)
+    # Decorators applied last are listed first in --help: inputs, output, keywords, backends, batch.
     if batch:
         fn = click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
                           show_default="number of cores",
@@ -367,6 +357,17 @@ def _command(name: str, view: str, stages: tuple[str, ...], help_text: str, *, b
                           help="Only the per-document output, no corpus summary.")(fn)
         fn = click.option("--summary-only", "summary_mode", flag_value="summary-only",
                           help="Only the corpus summary.")(fn)
+    if backends:
+        fn = _backend_options(fn)
+    if view in ("analyze", "keywords", "entities"):
+        fn = click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+                          help="Rows per table (entities, keywords, words).")(fn)
+    if view in ("analyze", "keywords"):
+        fn = click.option("--verbs/--no-verbs", "verbs", default=False, show_default=True,
+                          help="Let verbs be keywords.")(fn)
+        fn = click.option("--names/--no-names", "names", default=False, show_default=True,
+                          help="Let names of people and places compete as keywords.")(fn)
+    fn = _input_options(_output_options(FORMATS + ("html",) if view in ("analyze", "keywords") else FORMATS)(fn))
     main.command(name, epilog=EXIT_CODES_HELP)(fn)
 
 
