@@ -11,28 +11,52 @@ def collect_status() -> list[dict[str, Any]]:
 
     for r in morphology_status():
         rows.append({"component": "morphology", **r})
-    from .entities import status as ner_status
-
-    for r in ner_status():
-        rows.append({"component": "ner", **r})
+    rows.extend({"component": "ner", **r} for r in _ner_status())
     rows.append({"component": "environment", "name": "CAMELTOOLS_DATA", "available": True, "built": None,
                  "path": os.environ.get("CAMELTOOLS_DATA", "~/.camel_tools (default)"), "version": "",
                  "detail": "where CAMeL Tools looks for its official data"})
     return rows
 
 
+def _ner_status() -> list[dict[str, Any]]:
+    """The embedded CRF (shipped in the package) and CAMeL's BERT model (if installed), without loading either."""
+    import json
+
+    from .entities import bert, crf
+
+    meta = json.loads(crf.META.read_text(encoding="utf-8")) if crf.META.exists() else {}
+    rows = [{"name": "crf", "available": crf.MODEL.exists(), "built": True, "path": str(crf.MODEL),
+             "version": meta.get("version", ""),
+             "detail": f"embedded, trained on ANERcorp train (dev F1 {meta.get('dev_f1', '?')})"}]
+    path = bert.model_dir()
+    rows.append({"name": "bert", "available": bert.is_available(), "built": None,
+                 "path": str(path) if path else "",
+                 "version": "camel_tools ner-arabert" if path else "",
+                 "detail": "CAMeL Tools' NER model; install it with `camel_data -i ner-arabert`"
+                           if not bert.is_available() else "used by --ner auto"})
+    return rows
+
+
 def print_status(rows: list[dict[str, Any]]) -> None:
+    """One entry per backend: its state and version, then where it is and notes."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title="arnews data", title_justify="left")
-    for col in ("component", "backend", "available", "path", "version", "detail"):
-        table.add_column(col, overflow="fold")
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(overflow="fold")
     for r in rows:
         avail = r.get("available")
-        mark = "yes" if avail else "no"
-        if r.get("built") is False and avail:
-            mark = "yes (builds on first use)"
-        table.add_row(r["component"], str(r.get("name", "")), mark, str(r.get("path") or ""),
-                      str(r.get("version") or ""), str(r.get("detail") or ""))
-    Console().print(table)
+        state = "available" if avail else "not installed"
+        if avail and r.get("built") is False:
+            state = "available, builds on first use"
+        right = Text(state, style="green" if avail else "yellow")
+        if r.get("version"):
+            right.append(f"  {r['version']}")
+        for extra in (r.get("path"), r.get("detail")):
+            if extra:
+                right.append(f"\n{extra}", style="dim")
+        grid.add_row(f"{r['component']} {r.get('name', '')}", right)
+        grid.add_row("", "")
+    Console().print(grid)

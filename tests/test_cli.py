@@ -151,3 +151,14 @@ def test_normalize_command_steps():
     assert res.stdout == "مقاطعة كورسك\n"
     res = run("normalize", str(SEED))
     assert "الكوريه الشماليه" in res.stdout and "ـ" not in res.stdout
+
+
+def test_data_status_lists_every_backend_without_loading_them():
+    res = run("data", "status", "--format", "json")
+    assert res.exit_code == 0, res.stderr
+    rows = {(r["component"], r["name"]): r for r in json.loads(res.stdout)}
+    assert {("morphology", "builtin"), ("morphology", "camel"), ("ner", "crf"), ("ner", "bert")} <= set(rows)
+    assert rows[("ner", "crf")]["available"] is True and rows[("ner", "crf")]["version"].startswith("anercorp-crf")
+    assert rows[("morphology", "builtin")]["available"] is True
+    table = run("data", "status")
+    assert table.exit_code == 0 and "builtin" in table.stdout and "Traceback" not in table.stdout
