@@ -26,34 +26,19 @@ import itertools
 import logging
 import multiprocessing
 import os
-import stat
 import sys
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
-from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence, Union
+from typing import Any, Callable, Iterable, Iterator, Sequence, Union
 
 from .document import Document, Source
 from .pipeline import Pipeline, Settings
-from .sources import (DEFAULT_GLOB, DEFAULT_MAX_BYTES, STDIN_NAME, InputError, SourceError, display_name,
-                      expand_inputs, read_source, read_stream, stdin_stream)
+from .sources import (DEFAULT_GLOB, SourceError, SourceRef, expand_inputs, iter_inputs,  # noqa: F401 (re-exported)
+                      resolve)
 
 log = logging.getLogger(__name__)
 
 ORDERS = ("input", "completion")
 ENGINES = ("local", "dask")
-
-
-@dataclass(frozen=True)
-class SourceRef:
-    """A file that the process analysing it reads and decodes (cheap to send to a worker)."""
-
-    path: str
-    encoding: str | None = None
-    max_bytes: int = DEFAULT_MAX_BYTES
-
-    @property
-    def name(self) -> str:
-        return display_name(self.path)
 
 
 Item = Union[Source, SourceError, SourceRef]
@@ -63,57 +48,11 @@ def failed_document(err: SourceError) -> Document:
     return Document(source=Source(name=err.name, text="", encoding="", path=err.path), error=err.message)
 
 
-def iter_inputs(paths: Iterable[str], *, glob: str = DEFAULT_GLOB, encoding: str | None = None,
-                max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None,
-                exclude: Iterable[str] = ()) -> Iterator[Item]:
-    """Like sources.iter_sources, but regular files stay unread (SourceRef) until a worker runs them.
-
-    Standard input, FIFOs and devices are read here (no other process can read them).
-    """
-    stdin_used = False
-    for item in expand_inputs(paths, glob, exclude=exclude):
-        if isinstance(item, SourceError):
-            yield item
-        elif item == "-":
-            if stdin_used:
-                yield SourceError(STDIN_NAME, "standard input was given more than once; it is read only the first time")
-                continue
-            stdin_used = True
-            try:
-                yield read_stream(stdin if stdin is not None else stdin_stream(), STDIN_NAME, encoding, max_bytes)
-            except InputError as e:
-                yield SourceError(STDIN_NAME, str(e))
-        elif _is_regular(item):
-            yield SourceRef(item, encoding, max_bytes)
-        else:
-            yield resolve(SourceRef(item, encoding, max_bytes))
-
-
-def _is_regular(path: str) -> bool:
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return True  # let read_source report the problem
-
-
 def count_inputs(paths: Sequence[str], glob: str = DEFAULT_GLOB, exclude: Iterable[str] = ()) -> int | None:
     """How many inputs `paths` name (for a progress bar's total); None when stdin is among them."""
     if "-" in paths:
         return None
     return sum(1 for _ in expand_inputs(paths, glob, exclude=exclude))
-
-
-def resolve(item: Item) -> Source | SourceError:
-    """Read a SourceRef; Sources and SourceErrors pass through."""
-    if not isinstance(item, SourceRef):
-        return item
-    try:
-        return read_source(item.path, item.encoding, item.max_bytes)
-    except InputError as e:
-        return SourceError(display_name(item.path), str(e), item.path)
-    except Exception as e:  # a decoder bug must not stop the batch either
-        log.debug("reading %s failed", item.path, exc_info=True)
-        return SourceError(display_name(item.path), f"cannot read: {type(e).__name__}: {e}", item.path)
 
 
 def process_item(pipe: Pipeline, item: Item) -> Document:

@@ -4,11 +4,9 @@ Exit codes: 0 all inputs processed, 1 some inputs failed, 2 usage error, 130 int
 """
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import sys
-from pathlib import Path
 from typing import Any, Callable
 
 import click

@@ -434,16 +434,31 @@ def expand_inputs(paths: Iterable[str], glob: str = DEFAULT_GLOB, *,
             yield SourceError(display_name(raw), problem, raw)
 
 
-def iter_sources(paths: Iterable[str], *, glob: str = DEFAULT_GLOB, encoding: str | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None,
-                 exclude: Iterable[str] = ()) -> Iterator[Source | SourceError]:
-    """Sources (or errors) for every input, in order. "-" reads standard input once."""
+@dataclass(frozen=True)
+class SourceRef:
+    """A file that the process analysing it reads and decodes (cheap to send to a worker)."""
+
+    path: str
+    encoding: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    @property
+    def name(self) -> str:
+        return display_name(self.path)
+
+
+def iter_inputs(paths: Iterable[str], *, glob: str = DEFAULT_GLOB, encoding: str | None = None,
+                max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None,
+                exclude: Iterable[str] = ()) -> Iterator[Source | SourceError | SourceRef]:
+    """Like iter_sources, but regular files stay unread (SourceRef) until a worker runs them.
+
+    Standard input, FIFOs and devices are read here (no other process can read them).
+    """
     stdin_used = False
     for item in expand_inputs(paths, glob, exclude=exclude):
         if isinstance(item, SourceError):
             yield item
-            continue
-        if item == "-":
+        elif item == "-":
             if stdin_used:
                 yield SourceError(STDIN_NAME, "standard input was given more than once; it is read only the first time")
                 continue
@@ -452,8 +467,35 @@ def iter_sources(paths: Iterable[str], *, glob: str = DEFAULT_GLOB, encoding: st
                 yield read_stream(stdin if stdin is not None else stdin_stream(), STDIN_NAME, encoding, max_bytes)
             except InputError as e:
                 yield SourceError(STDIN_NAME, str(e))
-            continue
-        try:
-            yield read_source(item, encoding, max_bytes)
-        except InputError as e:
-            yield SourceError(display_name(item), str(e), item)
+        elif _is_regular(item):
+            yield SourceRef(item, encoding, max_bytes)
+        else:
+            yield resolve(SourceRef(item, encoding, max_bytes))
+
+
+def _is_regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True  # let read_source report the problem
+
+
+def resolve(item: "Source | SourceError | SourceRef") -> Source | SourceError:
+    """Read a SourceRef; Sources and SourceErrors pass through."""
+    if not isinstance(item, SourceRef):
+        return item
+    try:
+        return read_source(item.path, item.encoding, item.max_bytes)
+    except InputError as e:
+        return SourceError(display_name(item.path), str(e), item.path)
+    except Exception as e:  # a decoder bug must not stop the batch either
+        log.debug("reading %s failed", item.path, exc_info=True)
+        return SourceError(display_name(item.path), f"cannot read: {type(e).__name__}: {e}", item.path)
+
+
+def iter_sources(paths: Iterable[str], *, glob: str = DEFAULT_GLOB, encoding: str | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None,
+                 exclude: Iterable[str] = ()) -> Iterator[Source | SourceError]:
+    """Sources (or errors) for every input, in order. "-" reads standard input once."""
+    for item in iter_inputs(paths, glob=glob, encoding=encoding, max_bytes=max_bytes, stdin=stdin, exclude=exclude):
+        yield resolve(item)
