@@ -36,6 +36,13 @@ def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | Non
     return value
 
 
+def _with_options(fn: Callable, options: list[Callable[[Callable], Callable]]) -> Callable:
+    """Apply click option decorators so that --help lists them in the order given."""
+    for opt in reversed(options):
+        fn = opt(fn)
+    return fn
+
+
 def _input_options(fn: Callable) -> Callable:
     options = [
         click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, path_type=str)),
@@ -53,9 +60,7 @@ def _input_options(fn: Callable) -> Callable:
         click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv: debug with tracebacks)."),
         click.option("-q", "--quiet", is_flag=True, help="No progress or notes on stderr (errors still shown)."),
     ]
-    for opt in reversed(options):
-        fn = opt(fn)
-    return fn
+    return _with_options(fn, options)
 
 
 def _output_options(formats: tuple[str, ...] = FORMATS) -> Callable[[Callable], Callable]:
@@ -68,9 +73,7 @@ def _output_options(formats: tuple[str, ...] = FORMATS) -> Callable[[Callable], 
             click.option("--bidi", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
                          help="Reorder Arabic for terminals that show it in logical order (tmux, xterm, VS Code)."),
         ]
-        for opt in reversed(options):
-            fn = opt(fn)
-        return fn
+        return _with_options(fn, options)
 
     return deco
 
@@ -83,9 +86,7 @@ def _backend_options(fn: Callable) -> Callable:
         click.option("--ner", type=click.Choice(["auto", "crf", "bert"]), default="auto", show_default=True,
                      help="Entity recogniser: embedded CRF, or CAMeL's BERT model when installed."),
     ]
-    for opt in reversed(options):
-        fn = opt(fn)
-    return fn
+    return _with_options(fn, options)
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
