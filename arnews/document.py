@@ -24,7 +24,7 @@ class Source:
     warnings: list[str] = field(default_factory=list)  # what the reader repaired or flags (empty, NULs, ...)
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     """A word, number or punctuation mark with its place in the original text."""
 
