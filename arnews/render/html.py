@@ -41,7 +41,8 @@ margin:0 0 28px}
 .error{color:#a00;font-weight:bold}
 .legend{display:flex;flex-wrap:wrap;gap:8px;margin:10px 0;font-size:.85rem}
 .legend span{padding:1px 8px;border-radius:4px}
-.cols{display:grid;grid-template-columns:minmax(0,1fr) minmax(400px,1fr);gap:22px;align-items:start}
+.cols{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:22px;align-items:start}
+.tw{overflow-x:auto}
 @media (max-width:800px){.cols{grid-template-columns:1fr}}
 .text{white-space:pre-wrap;font-size:1.05rem;line-height:2.1;border-inline-start:3px solid var(--line);
 padding-inline-start:14px}
@@ -59,8 +60,7 @@ table{border-collapse:collapse;width:100%;font-size:.92rem;margin-bottom:10px}
 th,td{padding:4px 6px;border-bottom:1px solid var(--line);text-align:right;vertical-align:top}
 th{font-weight:bold;color:var(--muted);font-size:.8rem}
 td.num{direction:ltr;text-align:left;font-variant-numeric:tabular-nums}
-td.lemma{font-weight:bold;white-space:nowrap}
-td.surf{white-space:nowrap}
+td.lemma{font-weight:bold}
 td.gloss{direction:ltr;text-align:left;color:var(--muted)}
 .chip{padding:0 6px;border-radius:4px;font-size:.8rem;white-space:nowrap}
 .bar{background:#edf2fb;border-radius:3px;height:10px;min-width:70px;direction:ltr}
@@ -186,8 +186,8 @@ def _entities(doc: Document, top: int) -> str:
         rows.append(f'<tr><td><mark class="ent {_e(g.label)}">{_e(g.canonical)}</mark></td>'
                     f'<td><span class="chip {_e(g.label)}">{_e(ar)}</span> <bdi>{_e(en)}</bdi></td>'
                     f'<td class="num">{g.count}</td><td>{_e(variants)}</td></tr>')
-    return ("<h2>الكيانات <bdi>(entities)</bdi></h2><table><thead><tr><th>الكيان</th><th>النوع</th><th>العدد</th>"
-            "<th>صيغ أخرى</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+    return ("<h2>الكيانات <bdi>(entities)</bdi></h2><div class='tw'><table><thead><tr><th>الكيان</th><th>النوع</th><th>العدد</th>"
+            "<th>صيغ أخرى</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
 
 
 def _keywords(doc: Document, top: int) -> str:
@@ -202,9 +202,9 @@ def _keywords(doc: Document, top: int) -> str:
                     f'<td class="gloss">{_e(k.gloss or "")}</td><td class="num">{k.count}</td>'
                     f'<td class="score" title="score {k.score:.3f}"><div class="bar"><span style="width:{width}%"></span></div>'
                     f"{k.score:.2f}</td></tr>")
-    return ("<h2>الكلمات المفتاحية <bdi>(keywords)</bdi></h2><table><thead><tr><th>#</th><th>الكلمة</th>"
+    return ("<h2>الكلمات المفتاحية <bdi>(keywords)</bdi></h2><div class='tw'><table><thead><tr><th>#</th><th>الكلمة</th>"
             "<th>كما وردت</th><th>gloss</th><th>العدد</th><th>الوزن</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
+            + "".join(rows) + "</tbody></table></div>")
 
 
 def document_section(doc: Document, top: int, anchor: str, back: bool = False) -> str:
@@ -234,7 +234,7 @@ def corpus_section(docs: list[Document], anchors: list[str], summary: dict[str, 
         kws = summary.get("top_keywords") or []
         if kws:
             best = max((float(k.get("score") or 0) for k in kws), default=1.0) or 1.0
-            parts.append("<h2>الكلمات المفتاحية في المدوّنة <bdi>(corpus keywords)</bdi></h2><table><thead><tr>"
+            parts.append("<h2>الكلمات المفتاحية في المدوّنة <bdi>(corpus keywords)</bdi></h2><div class='tw'><table><thead><tr>"
                          "<th>الكلمة</th><th>كما وردت</th><th>gloss</th><th>وثائق</th><th>الوزن</th></tr></thead><tbody>")
             for k in kws[:top]:
                 width = max(2, round(100 * float(k.get("score") or 0) / best))
@@ -242,10 +242,10 @@ def corpus_section(docs: list[Document], anchors: list[str], summary: dict[str, 
                              f'<td class="gloss">{_e(k.get("gloss") or "")}</td>'
                              f'<td class="num">{_e(k.get("documents", ""))}</td>'
                              f'<td><div class="bar"><span style="width:{width}%"></span></div></td></tr>')
-            parts.append("</tbody></table>")
+            parts.append("</tbody></table></div>")
         ents = summary.get("top_entities") or []
         if ents:
-            parts.append("<h2>الكيانات في المدوّنة <bdi>(corpus entities)</bdi></h2><table><thead><tr><th>الكيان</th>"
+            parts.append("<h2>الكيانات في المدوّنة <bdi>(corpus entities)</bdi></h2><div class='tw'><table><thead><tr><th>الكيان</th>"
                          "<th>النوع</th><th>وثائق</th><th>مرات</th></tr></thead><tbody>")
             for g in ents[:top]:
                 label = str(g.get("label", ""))
@@ -253,10 +253,10 @@ def corpus_section(docs: list[Document], anchors: list[str], summary: dict[str, 
                              f'<td><bdi>{_e(LABELS.get(label, (label.lower(),))[0])}</bdi></td>'
                              f'<td class="num">{_e(g.get("documents", ""))}</td>'
                              f'<td class="num">{_e(g.get("mentions", ""))}</td></tr>')
-            parts.append("</tbody></table>")
+            parts.append("</tbody></table></div>")
     if rows:
-        parts += ["<h2>الوثائق <bdi>(documents)</bdi></h2><table><thead><tr><th>الوثيقة</th><th>كلمات</th><th>كيانات</th>"
-                  "<th>أهم الكلمات المفتاحية</th></tr></thead><tbody>", "".join(rows), "</tbody></table>"]
+        parts += ["<h2>الوثائق <bdi>(documents)</bdi></h2><div class='tw'><table><thead><tr><th>الوثيقة</th><th>كلمات</th><th>كيانات</th>"
+                  "<th>أهم الكلمات المفتاحية</th></tr></thead><tbody>", "".join(rows), "</tbody></table></div>"]
     parts.append("</section>")
     return "".join(parts)
 
