@@ -82,12 +82,12 @@ class TableRenderer:
     def keywords(self, doc: Document, limit: int | None = None) -> Table:
         table = self._table(
             "Keywords",
-            ("#", {"justify": "right", "style": "dim"}),
+            ("#", {"justify": "right", "style": "dim", "no_wrap": True}),
             ("keyword", {"justify": "right", "style": "bold", "no_wrap": True}),
             ("as written", {"justify": "right", "no_wrap": True}),
             ("gloss", {"max_width": 18, "overflow": "ellipsis", "no_wrap": True}),
-            ("n", {"justify": "right"}),
-            ("score", {"justify": "right"}),
+            ("n", {"justify": "right", "no_wrap": True}),
+            ("score", {"justify": "right", "no_wrap": True, "min_width": 5}),
         )
         for i, k in enumerate(doc.keywords[: limit or self.top], 1):
             # Arabic cells are clipped in logical order before any bidi reordering, so the start of a
