@@ -9,7 +9,11 @@ Engines:
   not preloaded in the parent: measured on SaudiNewsNet with 2 workers, preloading saved
   no wall time (two cores load in parallel) and ~10% proportional memory, but added the
   parent's copy to the summed RSS (+20%); Python's reference counting un-shares most
-  copy-on-write pages anyway. ``PRELOAD_IN_PARENT = True`` switches it on.
+  copy-on-write pages anyway. ``PRELOAD_IN_PARENT = True`` switches it on. What is
+  preloaded with fork is camel_tools' import (``preload_imports``): 0.5 s of each worker's
+  start-up for ~45 MB, paid once instead of at every worker start. A worker that outgrows
+  the memory budget is replaced (with all the others) by a fresh one (``_Pools``); the
+  workers collect cyclic garbage rarely (``batch_gc``).
   Files are sent to the workers as paths (``SourceRef``), so reading and decoding
   happen in parallel too. At most ``window`` chunks are in flight and finished
   Documents are handed on at once, so memory stays flat over any corpus size.
@@ -21,6 +25,7 @@ Results come in input order (``order="input"``) or as soon as each is done
 from __future__ import annotations
 
 import collections
+import contextlib
 import gc
 import itertools
 import logging
@@ -70,6 +75,21 @@ def preload(pipe: Pipeline) -> None:
         pipe.morphology  # noqa: B018 - property loads the backend
     if "entities" in stages:
         pipe.ner  # noqa: B018
+
+
+def preload_imports(settings: Settings) -> None:
+    """Import the modules the stages need that are slow to import but small, before forking workers.
+
+    camel_tools builds its Unicode character tables when imported (0.5 s CPU, of a worker's
+    ~0.75 s start-up; ~45 MB): imported once here, every forked worker (and every fresh one
+    after a replacement) starts with them. The backends themselves are not loaded here (see
+    PRELOAD_IN_PARENT).
+    """
+    if "lemmas" in settings.stages:
+        try:
+            from .morphology import lean  # noqa: F401  (imports camel_tools' analyzer and charsets)
+        except Exception:  # the workers load the backend themselves and report what is wrong
+            log.debug("could not preload camel_tools", exc_info=True)
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -122,11 +142,34 @@ def run_documents(items: Iterable[Item], settings: Settings, jobs: int = 1, *, o
             jobs = 1
     if jobs <= 1:
         pipe = Pipeline(settings)
-        for item in items:
-            doc = process_item(pipe, item)
-            yield transform(doc) if transform is not None else doc
+        with batch_gc():
+            for item in items:
+                doc = process_item(pipe, item)
+                yield transform(doc) if transform is not None else doc
         return
     yield from _run_pool(items, settings, jobs, order, chunk_size or 4, window or jobs * 4, transform)
+
+
+# ---- garbage collection -----------------------------------------------------------------------
+
+# A document allocates tens of thousands of GC-tracked objects (tokens with their clitic lists,
+# keyword candidates) that live until it is done. With the default threshold (700 allocations)
+# young collections scan them again and again and promote them, and the resulting full
+# collections rescan the per-word caches, which keep growing: on SaudiNewsNet 18% of a worker's
+# CPU time (2.8 of 16 s for 668 articles). The stages make no reference cycles (documents are
+# freed by reference counting), so batch runs collect far less often; peak memory was unchanged.
+GC_THRESHOLD = (20_000, 20, 20)
+
+
+@contextlib.contextmanager
+def batch_gc() -> Iterator[None]:
+    """Rarer cyclic garbage collection while a batch runs in this process (restored after)."""
+    old = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 # ---- worker processes -------------------------------------------------------------------------
@@ -137,6 +180,7 @@ PRELOAD_IN_PARENT = False
 # In a worker: the Pipeline it uses for every chunk. After fork it is the parent's preloaded one.
 _WORKER_PIPE: Pipeline | None = None
 _WORKER_TRANSFORM: Callable[[Document], Any] | None = None
+_WORKER_FROZEN = False
 
 
 def _init_worker(settings: Settings, transform: Callable[[Document], Any] | None) -> None:
@@ -144,17 +188,25 @@ def _init_worker(settings: Settings, transform: Callable[[Document], Any] | None
     if _WORKER_PIPE is None or _WORKER_PIPE.settings != settings:
         _WORKER_PIPE = Pipeline(settings)
     _WORKER_TRANSFORM = transform
+    gc.set_threshold(*GC_THRESHOLD)  # see batch_gc(): a worker runs nothing but batch work
     # Ctrl-C goes to the whole process group; the parent decides what to do, workers just stop quietly.
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run_chunk(chunk: list[Item]) -> tuple[list[Any], float]:
-    """A worker's task: the chunk's results, and the worker's peak memory so far (MB)."""
+def _run_chunk(chunk: list[Item], generation: int = 0) -> tuple[list[Any], float, int]:
+    """A worker's task: the chunk's results, the worker's peak memory so far (MB), and the
+    generation of the pool it was submitted to (passed through, see _Pools.unpack)."""
+    global _WORKER_FROZEN
     assert _WORKER_PIPE is not None
     docs = [process_item(_WORKER_PIPE, item) for item in chunk]
-    return (docs if _WORKER_TRANSFORM is None else [_WORKER_TRANSFORM(d) for d in docs]), _peak_rss_mb()
+    if not _WORKER_FROZEN:
+        # The backends are loaded now (on the first document): keep the collector from ever
+        # scanning them again (gc.freeze is cheap: it moves the tracked objects to a permanent generation).
+        gc.freeze()
+        _WORKER_FROZEN = True
+    return (docs if _WORKER_TRANSFORM is None else [_WORKER_TRANSFORM(d) for d in docs]), _peak_rss_mb(), generation
 
 
 def _peak_rss_mb() -> float:
@@ -164,11 +216,13 @@ def _peak_rss_mb() -> float:
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes on macOS, KiB elsewhere
 
 
-# A worker holds ~130 MB of loaded backends; past this its word caches are dropped by replacing
-# the workers. Measured with `--jobs 2` on SaudiNewsNet (1,336 articles): 250 MB gives a 555 MB
-# peak in all (sum of RSS) for ~10-15% more CPU time than never replacing workers (~660 MB);
-# 280 MB gave 610 MB. Raise it (ARNEWS_WORKER_MAX_MB) for fewer restarts when memory is plentiful.
-WORKER_MAX_MB = 250.0
+# A worker holds ~140 MB of loaded backends; past this its word caches are dropped by replacing
+# the workers. Measured with `--jobs 2` on SaudiNewsNet (1,336 articles), parent ~67 MB (it has
+# camel_tools imported, see preload_imports): 240 MB gives a 582 MB peak in all (sum of RSS) with
+# 3 replacements, ~1.5 s CPU each (start-up and re-filled caches), ~19% more CPU time than never
+# replacing workers (830 MB); 250 MB gave 603-609 MB. Raise it (ARNEWS_WORKER_MAX_MB) for fewer
+# restarts when memory is plentiful.
+WORKER_MAX_MB = 240.0
 
 
 def worker_memory_budget() -> float:
@@ -198,6 +252,7 @@ class _Pools:
         self.pool = make()
         self.recycle = False
         self.recycled = 0
+        self.generation = 0  # bumped with every fresh pool; each task carries the one it was sent to
 
     def submit(self, fn: Callable, chunk: list[Item]) -> Future:
         if self.recycle:
@@ -207,12 +262,16 @@ class _Pools:
             self.pool = self.make()
             self.recycle = False
             self.recycled += 1
+            self.generation += 1
             log.info("a worker grew over %.0f MB: started fresh workers", self.budget)
-        return self.pool.submit(fn, chunk)
+        return self.pool.submit(fn, chunk, self.generation)
 
-    def unpack(self, result: tuple[list[Any], float]) -> list[Any]:
-        docs, rss_mb = result
-        if self.budget and rss_mb > self.budget:
+    def unpack(self, result: tuple[list[Any], float, int]) -> list[Any]:
+        docs, rss_mb, generation = result
+        # Only the current workers' memory counts: results of the replaced pool's last chunks
+        # (up to `window` of them arrive after the swap) report the old workers' peak, and acting
+        # on them would replace the fresh workers after a single chunk, again and again.
+        if self.budget and rss_mb > self.budget and generation == self.generation:
             self.recycle = True
         return docs
 
@@ -241,6 +300,8 @@ def _run_pool(items: Iterable[Item], settings: Settings, jobs: int, order: str, 
         preload(_WORKER_PIPE)
         gc.collect()
         gc.freeze()  # keep the collector from touching (and so copying) the shared objects in workers
+    elif ctx.get_start_method() == "fork":
+        preload_imports(settings)
 
     def make() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,

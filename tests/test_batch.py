@@ -240,3 +240,38 @@ def test_workers_over_the_memory_budget_are_replaced_without_losing_documents(co
         assert (got if order == "input" else sorted(got, key=by_name)) == \
             (expected if order == "input" else sorted(expected, key=by_name))
     assert all(p.recycled >= 2 for p in made)
+
+
+def test_late_reports_from_replaced_workers_do_not_replace_the_fresh_ones():
+    """After a replacement, the old pool's last chunks still report its (over-budget) memory; only
+    reports from the current pool may trigger the next replacement (else it cascades chunk by chunk)."""
+    import arnews.batch as batch
+
+    class FakePool:
+        def submit(self, fn, chunk, generation):
+            return (fn, chunk, generation)
+
+        def shutdown(self, wait=True):
+            pass
+
+    pools = batch._Pools(FakePool, budget_mb=100)
+    assert pools.submit(len, [1])[2] == 0
+    assert pools.unpack((["a"], 150.0, 0)) == ["a"] and pools.recycle  # over budget: replace
+    assert pools.submit(len, [2])[2] == 1 and pools.recycled == 1  # fresh pool, generation 1
+    pools.unpack((["b"], 150.0, 0))  # a late result of the old pool
+    assert not pools.recycle
+    pools.unpack((["c"], 90.0, 1))
+    assert not pools.recycle
+    pools.unpack((["d"], 101.0, 1))  # the fresh pool itself is over budget
+    assert pools.recycle
+
+
+def test_batch_gc_restores_the_thresholds():
+    import gc
+
+    from arnews.batch import GC_THRESHOLD, batch_gc
+
+    before = gc.get_threshold()
+    with batch_gc():
+        assert gc.get_threshold() == GC_THRESHOLD
+    assert gc.get_threshold() == before
