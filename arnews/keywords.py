@@ -37,6 +37,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .document import Document, Keyword, Token
@@ -79,7 +80,7 @@ _CONJ = ("wa", "fa", "w+", "f+", "و", "ف")
 _PREP = ("bi", "li", "ka", "b+", "l+", "k+", "ب", "ل", "ك")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     """One word token as the keyword stage sees it."""
 
@@ -106,9 +107,12 @@ class _Cand:
     kind: str
     positions: list[int] = field(default_factory=list)  # index of the first unit of each occurrence
     sentences: set[int] = field(default_factory=set)
-    surfaces: Counter = field(default_factory=Counter)
+    # Counts kept in plain dicts ({value: count}, first seen first), not Counters: a document makes
+    # thousands of them and Counter() costs a Python-level __init__ each. _most_common() picks
+    # what Counter.most_common(1) would (the first of the most frequent).
+    surfaces: dict[str, int] = field(default_factory=dict)
     offsets: list[tuple[int, int]] = field(default_factory=list)
-    glosses: list[Counter] = field(default_factory=list)
+    glosses: list[dict[str, int]] = field(default_factory=list)  # per word of the term: {gloss: count}
     classes: tuple[str, ...] = ()
     modifier: set[int] = field(default_factory=set)  # (words) positions where it modifies a preceding noun
     adverbial: int = 0  # (words) occurrences in the indefinite accusative (أحيانا، مؤخرا)
@@ -121,6 +125,21 @@ class _Cand:
     @property
     def label(self) -> str:
         return " ".join(self.lemmas)
+
+    @property
+    def surface(self) -> str:
+        """The most frequent surface form (the first seen among equally frequent ones)."""
+        return _most_common(self.surfaces)
+
+
+def _most_common(counts: dict[str, int]) -> str:
+    """The key with the highest count, the first inserted on ties (as Counter.most_common(1))."""
+    return max(counts, key=counts.__getitem__)
+
+
+def _by_count(counts: dict[str, int]) -> dict[str, int]:
+    """The same dict, most frequent first, ties in insertion order (as dict(Counter.most_common()))."""
+    return dict(sorted(counts.items(), key=itemgetter(1), reverse=True))
 
 
 # --------------------------------------------------------------------------- tokens
@@ -188,7 +207,7 @@ def _fallback_lemma(norm: str) -> str:
     return w
 
 
-def _classify(tok: Token, index: int, key: str, norm_key: str, stop: frozenset[str], names: set[int], verbs: bool) -> str | None:
+def _classify(tok: Token, key: str, norm_key: str, stop: frozenset[str], in_name: bool, verbs: bool) -> str | None:
     pos = (tok.pos or "").lower()
     if tok.kind == "latin":
         return "name" if len(tok.text) > 2 and norm_key not in stop else None
@@ -199,18 +218,60 @@ def _classify(tok: Token, index: int, key: str, norm_key: str, stop: frozenset[s
     if key not in CONTENT_WHITELIST and (norm_key in stop or key in stop) or len(key) < 2:
         return None
     if tok.lemma is None or not pos:  # no morphology: every non-stop word counts as a noun
-        return "name" if index in names else "noun"
+        return "name" if in_name else "noun"
     if pos in NAME_POS:
         return "name"
     if pos in NOUN_POS:
-        return "name" if index in names else "noun"
+        return "name" if in_name else "noun"
     if pos in ADJ_POS:
-        return "name" if index in names else "adj"
+        return "name" if in_name else "adj"
     if pos in VERB_POS:
         return "verb" if verbs else None
     if pos in ("foreign", "abbrev"):
         return "name"
     return None
+
+
+# What _units derives from a token's text and analysis alone:
+# (key, lemma, form, gloss, joined, definite, possessed, tanwin, class outside a name, class inside one).
+_TokenInfo = tuple[str, str, str, "str | None", bool, bool, bool, bool, "str | None", "str | None"]
+
+
+def _token_info(tok: Token, stop: frozenset[str], verbs: bool) -> _TokenInfo:
+    norm_key = match_key(tok.norm)
+    if tok.lemma and tok.analysis_source in ("backoff", "guess"):
+        # Guessed names keep their article (الفيسبوك، والفيسبوك → الفيسبوك): group without it.
+        lemma = strip_diacritics(tok.lemma)
+        if lemma.startswith("ال") and len(lemma) >= 5:
+            lemma = lemma[2:]
+        key = match_key(lemma)
+    elif tok.lemma:
+        lemma = strip_diacritics(tok.lemma)
+        key = match_key(lemma)
+    else:  # no morphology: drop clitics and article from the word
+        key = _fallback_lemma(norm_key)
+        lemma = _fallback_lemma(strip_diacritics(tok.text)) if tok.kind == "arabic" else tok.text
+    form, joined, definite = _display_form(tok)
+    gloss = (tok.gloss or "").split(";")[0].strip() or None if tok.gloss else None
+    possessed = any(e and e not in ("0", "na") for e in (tok.enclitics or []))
+    bare = strip_diacritics(tok.text)
+    tanwin = "\u064b" in tok.text or (bare.endswith("ا") and not lemma.endswith(("ا", "ى", "اء")) and not possessed)
+    # Cached for the life of the process: where a derived string equals one the token already
+    # holds (most do), keep that object rather than a second copy.
+    lemma = _same(lemma, tok.lemma)
+    return (_same(key, lemma), lemma, _same(form, tok.text), _same(gloss, tok.gloss), joined, definite, possessed,
+            tanwin, _classify(tok, key, norm_key, stop, False, verbs), _classify(tok, key, norm_key, stop, True, verbs))
+
+
+def _same(new: str | None, old: str | None) -> str | None:
+    return old if new == old else new
+
+
+# News repeats the same words with the same analyses: _token_info is computed once per distinct
+# (word, analysis) and kept per (stop-word set, verbs) setting. Bounded: cleared when full.
+_INFO_CACHES: dict[tuple[frozenset[str], bool], dict[tuple, _TokenInfo]] = {}
+_INFO_MAX = 100_000
+_WORD_KINDS = ("arabic", "latin")  # Token.is_word, inlined in the loop below
 
 
 def _units(doc: Document, stop: frozenset[str], verbs: bool, allow_names: bool) -> list[_Unit | None]:
@@ -223,33 +284,28 @@ def _units(doc: Document, stop: frozenset[str], verbs: bool, allow_names: bool) 
                 j += 1
             if j < len(spans) and spans[j][0] <= t.start < spans[j][1]:
                 in_name.add(i)
+    if not isinstance(stop, frozenset):  # (a set or list from a caller: the cache key must be hashable)
+        stop = frozenset(stop)
+    cache = _INFO_CACHES.get((stop, verbs))
+    if cache is None or len(cache) >= _INFO_MAX:
+        cache = _INFO_CACHES[(stop, verbs)] = {}
     units: list[_Unit | None] = []
+    append = units.append
     for i, tok in enumerate(doc.tokens):
-        if not tok.is_word:
-            units.append(None)
+        if tok.kind not in _WORD_KINDS:
+            append(None)
             continue
-        norm_key = match_key(tok.norm)
-        if tok.lemma and tok.analysis_source in ("backoff", "guess"):
-            # Guessed names keep their article (الفيسبوك، والفيسبوك → الفيسبوك): group without it.
-            lemma = strip_diacritics(tok.lemma)
-            if lemma.startswith("ال") and len(lemma) >= 5:
-                lemma = lemma[2:]
-            key = match_key(lemma)
-        elif tok.lemma:
-            lemma = strip_diacritics(tok.lemma)
-            key = match_key(lemma)
-        else:  # no morphology: drop clitics and article from the word
-            key = _fallback_lemma(norm_key)
-            lemma = _fallback_lemma(strip_diacritics(tok.text)) if tok.kind == "arabic" else tok.text
-        cls = _classify(tok, i, key, norm_key, stop, in_name, verbs)
-        form, joined, definite = _display_form(tok)
-        gloss = (tok.gloss or "").split(";")[0].strip() or None if tok.gloss else None
+        ck = (tok.text, tok.norm, tok.kind, tok.lemma, tok.analysis_source, tok.pos, tok.gloss,
+              tuple(tok.proclitics or ()), tuple(tok.enclitics or ()))
+        info = cache.get(ck)
+        if info is None:
+            info = cache[ck] = _token_info(tok, stop, verbs)
+        key, lemma, form, gloss, joined, definite, possessed, tanwin, cls, cls_in_name = info
+        if i in in_name:
+            cls = cls_in_name
         usable = cls is not None and (cls != "name" or allow_names)
-        possessed = any(e and e not in ("0", "na") for e in (tok.enclitics or []))
-        bare = strip_diacritics(tok.text)
-        tanwin = "\u064b" in tok.text or (bare.endswith("ا") and not lemma.endswith(("ا", "ى", "اء")) and not possessed)
-        units.append(_Unit(i, key, lemma, form, gloss, cls, tok.sentence, tok.start, tok.end, definite, joined,
-                           possessed=possessed, tanwin=tanwin, usable=usable))
+        append(_Unit(i, key, lemma, form, gloss, cls, tok.sentence, tok.start, tok.end, definite, joined,
+                     possessed, tanwin, usable))
     # An adjective right after a name belongs to it (كوريا الشمالية، ألمانيا الغربية).
     prev: _Unit | None = None
     for u in units:
@@ -297,43 +353,57 @@ def _phrase_ok(seq: list[_Unit], allow_names: bool) -> bool:
 
 def _candidates(doc: Document, units: list[_Unit | None], allow_names: bool, max_len: int = 3) -> dict[tuple, _Cand]:
     cands: dict[tuple, _Cand] = {}
+    text = doc.text
 
-    def add(seq: list[_Unit]) -> None:
+    def add_word(u: _Unit) -> None:
+        # The common case (a single word), kept lean: it runs for most word tokens.
+        terms = (u.key,)
+        c = cands.get(terms)
+        if c is None:
+            c = cands[terms] = _Cand(terms, (u.lemma,), "word", glosses=[{}], classes=(u.cls or "",))
+        c.positions.append(u.index)
+        if u.tanwin:
+            c.adverbial += 1
+        c.sentences.add(u.sentence)
+        surfaces = c.surfaces
+        surfaces[u.form] = surfaces.get(u.form, 0) + 1
+        c.offsets.append((u.start, u.end))
+        if u.gloss:
+            g = c.glosses[0]
+            g[u.gloss] = g.get(u.gloss, 0) + 1
+
+    def add_phrase(seq: list[_Unit]) -> None:
         terms = tuple(u.key for u in seq)
         c = cands.get(terms)
         if c is None:
-            c = cands[terms] = _Cand(terms, tuple(u.lemma for u in seq), "word" if len(seq) == 1 else "phrase",
-                                     glosses=[Counter() for _ in seq], classes=tuple(u.cls or "" for u in seq))
+            c = cands[terms] = _Cand(terms, tuple(u.lemma for u in seq), "phrase",
+                                     glosses=[{} for _ in seq], classes=tuple(u.cls or "" for u in seq))
         c.positions.append(seq[0].index)
-        if len(seq) == 1 and seq[0].tanwin:
-            c.adverbial += 1
         c.sentences.add(seq[0].sentence)
-        if len(seq) == 1:
-            surface = seq[0].form
-        else:
-            # The phrase as written, minus leading conjunction/preposition clitics of its first word.
-            surface = seq[0].form + doc.text[seq[0].end : seq[-1].end]
-            surface = " ".join(strip_diacritics(surface).split())
-        c.surfaces[surface] += 1
+        # The phrase as written, minus leading conjunction/preposition clitics of its first word.
+        surface = seq[0].form + text[seq[0].end : seq[-1].end]
+        surface = " ".join(strip_diacritics(surface).split())
+        c.surfaces[surface] = c.surfaces.get(surface, 0) + 1
         c.offsets.append((seq[0].start, seq[-1].end))
         for g, u in zip(c.glosses, seq):
             if u.gloss:
-                g[u.gloss] += 1
+                g[u.gloss] = g.get(u.gloss, 0) + 1
 
     words = [u for u in units if u is not None]
     modifiers: set[int] = set()
     for n, u in enumerate(words):
         if u.usable:
-            add([u])
+            add_word(u)
         if u.cls is None:
             continue
         seq = [u]
         for v in words[n + 1 : n + max_len]:
-            if not _adjacent(doc, seq[-1], v):
+            last = seq[-1]  # _adjacent(doc, last, v), inlined: this runs for most word pairs
+            if v.sentence != last.sentence or (v.start > last.end and text[last.end : v.start].strip()):
                 break
             seq.append(v)
             if _phrase_ok(seq, allow_names):
-                add(list(seq))
+                add_phrase(seq)
                 if seq[-1].cls != "noun" or len(seq) > 2 or seq[-2].cls != "noun" or seq[-1].key.endswith("ي"):
                     modifiers.add(seq[-1].index)
             elif v.cls is None or v.joined or v.possessed:
@@ -394,27 +464,37 @@ def _is_modifier(c: _Cand) -> bool:
     return bool(c.classes and c.classes[0] == "adj") or len(c.modifier) * 2 > c.count
 
 
-def _score_stats(cands: dict[tuple, _Cand], n_sent: int, params: dict[str, float]) -> None:
+@lru_cache(maxsize=200_000)
+def _bg_idf(key: str) -> float:
+    """_idf against the shipped background table (constant per key, so cached)."""
     n_bg, df = background_df()
-    word_count = {c.terms[0]: c.count for c in cands.values() if c.kind == "word"}
+    return _idf(key, n_bg, df)
+
+
+def _score_stats(cands: dict[tuple, _Cand], n_sent: int, params: dict[str, float]) -> None:
+    word_count = {c.terms[0]: len(c.positions) for c in cands.values() if c.kind == "word"}
+    pos_weight, spread_weight, tf_exp, idf_exp = (params["pos_weight"], params["spread_weight"], params["tf_exp"],
+                                                  params["idf_exp"])
     for c in cands.values():
-        idf = sum(_idf(t, n_bg, df) for t in c.terms) / len(c.terms)
+        count = len(c.positions)  # c.count
+        terms = c.terms
+        idf = sum(_bg_idf(t) for t in terms) / len(terms)
         first = min(c.sentences)
-        pos = 1.0 + params["pos_weight"] / (1.0 + first)
-        spread = 1.0 + params["spread_weight"] * len(c.sentences) / max(n_sent, 1)
-        s = (c.count ** params["tf_exp"]) * (idf ** params["idf_exp"]) * pos * spread
+        pos = 1.0 + pos_weight / (1.0 + first)
+        spread = 1.0 + spread_weight * len(c.sentences) / max(n_sent, 1)
+        s = (count ** tf_exp) * (idf ** idf_exp) * pos * spread
         if c.kind == "phrase":
-            parts = [word_count.get(t, c.count) for t in c.terms]
-            cohesion = c.count / max(min(parts), c.count)
-            s *= params["phrase_boost"] * (cohesion ** params["cohesion_exp"]) * (1 + 0.25 * (len(c.terms) - 2))
-            if c.count == 1:
+            parts = [word_count.get(t, count) for t in terms]
+            cohesion = count / max(min(parts), count)
+            s *= params["phrase_boost"] * (cohesion ** params["cohesion_exp"]) * (1 + 0.25 * (len(terms) - 2))
+            if count == 1:
                 s *= params["once_phrase"]
         else:
             if _is_modifier(c):
                 s *= params["adj_penalty"]
-            if c.count == 1:
+            if count == 1:
                 s *= params["once_word"]
-            if c.adverbial == c.count:  # only ever adverbial: أحيانا، مؤخرا، تقريبا
+            if c.adverbial == count:  # only ever adverbial: أحيانا، مؤخرا، تقريبا
                 s *= params["adj_penalty"]
         c.score = s
 
@@ -471,7 +551,7 @@ def _select(cands: dict[tuple, _Cand], top: int, params: dict[str, float]) -> li
     among the first pass's top ten even when they ranked above them (مجلس under
     مجلس الوزراء, الحرمين الشريفين under خادم الحرمين الشريفين).
     """
-    ranked = sorted(cands.values(), key=lambda c: (-c.score, -c.count, c.label))
+    ranked = sorted(cands.values(), key=lambda c: (-c.score, -len(c.positions), c.label))
     limit = max(top, 50)
     Cover = dict[tuple[str, int], set[tuple]]  # (word key, token index) -> phrases listed there
 
@@ -482,11 +562,19 @@ def _select(cands: dict[tuple, _Cand], top: int, params: dict[str, float]) -> li
         for c in ranked:
             if len(chosen) >= limit:
                 break
-            surface = c.surfaces.most_common(1)[0][0]
+            surface = c.surface
             if surface in surfaces:
                 continue
-            inside = sum(1 for start in c.positions
-                         if all(covered.get((t, start + j), set()) - {c.terms} for j, t in enumerate(c.terms)))
+            terms = c.terms
+            # An occurrence is inside when every word of it is covered by some other listed phrase.
+            inside = 0
+            for start in c.positions:
+                for j, t in enumerate(terms):
+                    by = covered.get((t, start + j))
+                    if not by or (len(by) == 1 and terms in by):
+                        break
+                else:
+                    inside += 1
             if inside >= params["dedup"] * c.count:
                 continue
             chosen.append(c)
@@ -511,7 +599,10 @@ def _cover(covered: dict[tuple[str, int], set[tuple]], phrase: _Cand) -> None:
 
 
 def _gloss(c: _Cand) -> str | None:
-    parts = [g.most_common(1)[0][0] if g else None for g in c.glosses]
+    if len(c.glosses) == 1:  # a word
+        g = c.glosses[0]
+        return _most_common(g) if g else None
+    parts = [_most_common(g) if g else None for g in c.glosses]
     if len(parts) == 1:
         return parts[0]
     if not all(parts):
@@ -534,8 +625,8 @@ def _gloss(c: _Cand) -> str | None:
 
 
 def _keyword(c: _Cand, best: float) -> Keyword:
-    return Keyword(lemma=c.label, score=round(c.score / best, 4) if best > 0 else 0.0, count=c.count, surface=c.surfaces.most_common(1)[0][0],
-                   gloss=_gloss(c), kind=c.kind, surfaces=dict(c.surfaces.most_common()), offsets=c.offsets)
+    return Keyword(lemma=c.label, score=round(c.score / best, 4) if best > 0 else 0.0, count=c.count, surface=c.surface,
+                   gloss=_gloss(c), kind=c.kind, surfaces=_by_count(c.surfaces), offsets=c.offsets)
 
 
 def keyword_candidates(doc: Document, stopwords: frozenset[str], *, verbs: bool = False, names: bool = False
@@ -572,14 +663,26 @@ def extract_keywords(doc: Document, pipe: "Pipeline") -> None:
                                     scorer=SCORER)
     doc.keywords = keywords
     n_bg, _ = background_df()
-    words = [t for t in doc.tokens if t.is_word]
-    morph = "word forms (no lemmas)" if words and not any(t.lemma for t in words) else "lemmas"
+    # "no lemmas" when there are words and none has a lemma (stops at the first word with one).
+    lemmas = None
+    for t in doc.tokens:
+        if t.kind in _WORD_KINDS:
+            lemmas = bool(t.lemma)
+            if lemmas:
+                break
+    morph = "word forms (no lemmas)" if lemmas is False else "lemmas"
     doc.backends["keywords"] = f"{SCORER} on {morph}" + (f", background DF of {n_bg} docs" if n_bg else "")
     # For the corpus summary: every candidate that could stand as a keyword (bare adjectives and
     # words mostly used as modifiers left out), with its surface form and gloss.
-    terms = [c for c in cands.values() if c.kind == "phrase" or not _is_modifier(c)]
-    doc.extra["keyword_candidates"] = {c.label: c.count for c in terms}
-    doc.extra["keyword_info"] = {c.label: [c.surfaces.most_common(1)[0][0], _gloss(c)] for c in terms}
+    counts: dict[str, int] = {}
+    info: dict[str, list] = {}
+    for c in cands.values():
+        if c.kind == "phrase" or not _is_modifier(c):
+            label = c.label
+            counts[label] = len(c.positions)
+            info[label] = [c.surface, _gloss(c)]
+    doc.extra["keyword_candidates"] = counts
+    doc.extra["keyword_info"] = info
 
 
 def corpus_keyword_scores(docs_candidates: Iterable[dict[str, int]], n_docs: int | None = None,

@@ -257,3 +257,29 @@ def test_ranking_does_not_depend_on_how_many_are_asked_for():
     stop = Pipeline().stopwords
     lists = [[k.lemma for k in rank_keywords(doc, stop, top=n)[0]] for n in (5, 10, 40)]
     assert lists[1][:5] == lists[0] and lists[2][:10] == lists[1]
+
+
+def test_cached_token_analysis_gives_the_same_keywords():
+    """The per-(word, analysis) cache in _units changes nothing: a second run, and a run with an
+    empty cache, give the same keywords, candidates and surfaces as the first."""
+    from arnews import keywords
+
+    pipe = Pipeline(Settings(top=20))
+    keywords._INFO_CACHES.clear()
+    first = pipe.run_text(SEED_TEXT)
+    again = pipe.run_text(SEED_TEXT)
+    keywords._INFO_CACHES.clear()
+    cold = pipe.run_text(SEED_TEXT)
+    for doc in (again, cold):
+        assert doc.keywords == first.keywords
+        assert doc.extra == first.extra
+
+
+def test_most_common_breaks_ties_like_counter():
+    from collections import Counter
+
+    from arnews.keywords import _by_count, _most_common
+
+    counts = {"b": 2, "a": 3, "c": 3, "d": 1}
+    assert _most_common(counts) == Counter(counts).most_common(1)[0][0] == "a"
+    assert list(_by_count(counts).items()) == Counter(counts).most_common()
