@@ -89,6 +89,13 @@ class Normalizer:
         cached = self._cache.get(text)
         if cached is not None:
             return cached
+        out = self.uncached(text)
+        if len(self._cache) < 200_000:
+            self._cache[text] = out
+        return out
+
+    def uncached(self, text: str) -> str:
+        """The same result without touching the cache (for callers that cache the result themselves)."""
         out = text
         if self._nfkc and not out.isascii():
             out = unicodedata.normalize("NFKC", out)
@@ -99,9 +106,8 @@ class Normalizer:
             if not self._nfkc or out.isascii() or unicodedata.is_normalized("NFKC", out):
                 break
             out = unicodedata.normalize("NFKC", out).translate(self._table)
-        if len(self._cache) < 200_000:
-            self._cache[text] = out
-        return out
+        # Most words come out unchanged: return the same object, so caches keep one copy.
+        return text if out == text else out
 
 
 def normalize_text(text: str, steps: tuple[str, ...] = DEFAULT_STEPS) -> str:

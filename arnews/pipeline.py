@@ -106,17 +106,27 @@ class BackendUnavailable(Exception):
 
 def stage_tokens(doc: Document, pipe: Pipeline) -> None:
     doc.tokens, doc.sentences = tokenize(doc.text, pipe.normalizer)
-    words = [t for t in doc.tokens if t.is_word]
+    stop = pipe.stopwords
+    # One pass over the tokens for the word counts and the frequent words (Token.is_word inlined).
+    words = arabic_words = 0
+    counts: dict[str, int] = {}
+    for t in doc.tokens:
+        kind = t.kind
+        if kind == "arabic" or kind == "latin":
+            words += 1
+            if kind == "arabic":
+                arabic_words += 1
+            norm = t.norm
+            if len(norm) > 1 and norm not in stop:
+                counts[norm] = counts.get(norm, 0) + 1
     doc.stats = Stats(
         characters=len(doc.text),
-        words=len(words),
-        arabic_words=sum(1 for t in words if t.kind == "arabic"),
+        words=words,
+        arabic_words=arabic_words,
         sentences=len(doc.sentences),
         arabic_share=round(arabic_share(doc.text), 4),
     )
-    stop = pipe.stopwords
-    counts = Counter(t.norm for t in words if len(t.norm) > 1 and t.norm not in stop)
-    doc.top_words = counts.most_common(pipe.settings.top)
+    doc.top_words = Counter(counts).most_common(pipe.settings.top)  # same order: first seen first on ties
 
 
 def _load(getter: Callable[[], object]):

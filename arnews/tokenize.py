@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
+from typing import Callable
 
 import regex
 
@@ -128,6 +129,21 @@ def token_kind(tok: str) -> str:
     return "other"
 
 
+# What tokenize() makes of a whitespace-separated chunk: its tokens as (text, start, end, norm, kind,
+# ends_sentence) with offsets relative to the chunk. Chunks repeat (the same words), so this is done
+# once per distinct chunk and normalisation (kept per step tuple: equal steps, equal results).
+_Piece = tuple[str, int, int, str, str, bool]
+_TOKEN_PIECES: dict[tuple[str, ...], dict[str, tuple[_Piece, ...]]] = {}
+_TOKEN_PIECES_MAX = 100_000
+
+
+def _token_pieces(chunk: str, norm: Callable[[str], str]) -> tuple[_Piece, ...]:
+    out: list[tuple[str, int, int]] = []
+    _split_chunk(chunk, 0, out)
+    # A token made only of . ! ? ؟ … ۔ ends its sentence.
+    return tuple((tok, s, e, norm(tok), token_kind(tok), not tok.strip(_SENTENCE_END_CHARS)) for tok, s, e in out)
+
+
 def tokenize(text: str, normalizer: Normalizer | None = None) -> tuple[list[Token], list[Sentence]]:
     """Tokens with offsets, normalised forms and sentence numbers, plus the sentences.
 
@@ -135,6 +151,14 @@ def tokenize(text: str, normalizer: Normalizer | None = None) -> tuple[list[Toke
     often have no final stop).
     """
     norm = normalizer or Normalizer()
+    if isinstance(norm, Normalizer):
+        steps = tuple(norm.steps)
+        cache = _TOKEN_PIECES.get(steps)
+        if cache is None or len(cache) >= _TOKEN_PIECES_MAX:
+            cache = _TOKEN_PIECES[steps] = {}
+        apply = norm.uncached  # the result is cached here, once
+    else:  # any other callable: cached for this text only
+        cache, apply = {}, norm
     tokens: list[Token] = []
     sentences: list[Sentence] = []
     sent_first = 0
@@ -148,13 +172,20 @@ def tokenize(text: str, normalizer: Normalizer | None = None) -> tuple[list[Toke
 
     find = text.find
     append = tokens.append
-    for tok, start, end in word_spans(text):
-        if tokens and find("\n", prev_end, start) >= 0:
+    for m in _WORD_RE.finditer(text):
+        chunk = m.group()
+        pieces = cache.get(chunk)
+        if pieces is None:
+            pieces = cache[chunk] = _token_pieces(chunk, apply)
+        off = m.start()
+        # Only the chunk's first token can follow a line break (the others touch the one before).
+        if tokens and find("\n", prev_end, off) >= 0:
             close(len(tokens))
-        append(Token(tok, start, end, norm(tok), token_kind(tok), len(sentences)))
-        prev_end = end
-        if not tok.strip(_SENTENCE_END_CHARS):  # made only of . ! ? ؟ … ۔
-            close(len(tokens))
+        for tok, s, e, tok_norm, kind, ends in pieces:
+            append(Token(tok, off + s, off + e, tok_norm, kind, len(sentences)))
+            if ends:
+                close(len(tokens))
+        prev_end = off + e
     close(len(tokens))
     return tokens, sentences
 

@@ -69,3 +69,15 @@ def test_seed_sentence_count_and_arabic_share():
     assert arabic_share(text) > 0.99
     assert arabic_share("abc عرب") == 0.5
     assert arabic_share("123") == 0.0
+
+
+def test_token_cache_is_per_normalisation():
+    """Chunks are cached with their normalised forms per set of steps, so two normalisers never mix."""
+    text = "أعلنت الوزارة أعلنت"
+    default, _ = tokenize(text, Normalizer())
+    none, _ = tokenize(text, Normalizer(()))
+    again, _ = tokenize(text, Normalizer())
+    assert [t.norm for t in default] == ["اعلنت", "الوزاره", "اعلنت"]
+    assert [t.norm for t in none] == text.split()
+    assert [(t.text, t.start, t.end, t.norm, t.kind) for t in again] == \
+        [(t.text, t.start, t.end, t.norm, t.kind) for t in default]
