@@ -42,7 +42,9 @@ class AnalyzerBackend:
             # The ranker is trained on the built-in DB, which has no MLE model: trust the
             # official disambiguator's choice strongly, the ranker breaks the remaining ties.
             self._ranker.weights = {**self._ranker.weights, "mle_top": MLE_WEIGHT}
-        self._cache: dict[tuple[str, bool], tuple[list[Candidate], str, float]] = {}
+        # One dict per input mode (pre_split False/True), keyed by the word alone: no key tuple
+        # to build for every token or to keep for every cached word.
+        self._caches: tuple[dict[str, tuple[list[Candidate], str, float]], ...] = ({}, {})
         self._keep_features = keep_features  # training needs them; at run time they only cost memory
         self._lock = threading.Lock()
         self._ctx_bound = {}
@@ -53,8 +55,8 @@ class AnalyzerBackend:
     # -- candidates ---------------------------------------------------------------------------
     def candidates(self, word: str, pre_split: bool = False) -> tuple[list[Candidate], str, float]:
         """(candidates sorted by static score, POS signature, static margin top1-top2)."""
-        key = (word, pre_split)
-        hit = self._cache.get(key)
+        cache = self._caches[bool(pre_split)]
+        hit = cache.get(word)
         if hit is not None:
             return hit
         analyses = self._analyzer.analyze(word)
@@ -73,8 +75,8 @@ class AnalyzerBackend:
             for c in cands:
                 c.feats = None
         entry = (cands, sig, margin)
-        if len(self._cache) < 500_000:
-            self._cache[key] = entry
+        if len(cache) < 500_000:
+            cache[word] = entry
         return entry
 
     def _mark_mle(self, word: str, cands: list[Candidate]) -> None:
@@ -100,17 +102,18 @@ class AnalyzerBackend:
                all_arabic: bool = False) -> list[Candidate | WordAnalysis]:
         """The best candidate per word (Candidate, or WordAnalysis for non-Arabic words).
         ``all_arabic``: the caller guarantees every word contains Arabic letters."""
-        cache = self._cache
+        get = self._caches[bool(pre_split)].get
         if all_arabic:
-            entries = [cache.get((w, pre_split)) or self.candidates(w, pre_split) for w in words]
+            entries = [get(w) or self.candidates(w, pre_split) for w in words]
         else:
-            entries = [(cache.get((w, pre_split)) or self.candidates(w, pre_split)) if _ARABIC_LETTER.search(w)
+            entries = [(get(w) or self.candidates(w, pre_split)) if _ARABIC_LETTER.search(w)
                        else None for w in words]
         n = len(words)
         out: list[Candidate | WordAnalysis] = []
-        ranker = self._ranker
         mode = "split" if pre_split else "raw"
         bound = self._ctx_bound[mode]
+        # Ranker.context_bonus, inlined below (it runs for every reading of every ambiguous word).
+        ctx = self._ranker.context_weights(mode)
         for i, entry in enumerate(entries):
             if entry is None:
                 out.append(_non_arabic(words[i]))
@@ -122,7 +125,8 @@ class AnalyzerBackend:
                 next_sig = entries[i + 1][1] if i + 1 < n and entries[i + 1] is not None else ("EOS" if i + 1 == n else "nonar")
                 best_score = None
                 for c in cands:
-                    s = c.score + ranker.context_bonus(c, prev_sig, next_sig, mode)
+                    t = ctx.get(c.pos)
+                    s = c.score + (t[0].get(prev_sig, 0.0) + t[1].get(next_sig, 0.0) if t is not None else 0.0)
                     if best_score is None or s > best_score:
                         best, best_score = c, s
             if pre_split and i + 1 < n and words[i + 1] in _CLITIC_PRONOUNS and words[i] in _BEFORE_PRONOUN:

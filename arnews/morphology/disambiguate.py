@@ -43,6 +43,12 @@ def match_key(s: str) -> str:
     return dediac(s).translate(_MATCH)
 
 
+@lru_cache(maxsize=65_536)
+def _lemma_key(lemma: str) -> str:
+    """match_key of a lemma: lemmas recur across the words being analysed, so cached."""
+    return match_key(lemma)
+
+
 # Clitic feature values -> surface forms.
 _PRC_SURFACE = {"wa": "و", "fa": "ف", "bi": "ب", "ka": "ك", "li": "ل", "la": "ل", "sa": "س", "Al": "ال",
                 ">a": "أ", "lA": "لا", "mA": "ما", "ta": "ت", "ha": "ها", "yA": "يا", "El": "عل", "ma": "ما",
@@ -288,7 +294,7 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
             f[f"{mode}:self&allclitic"] = 1.0 if all_clitic else 0.0
         else:
             f["mass"] = math.log(n)
-            lk = match_key(c.lemma)
+            lk = _lemma_key(c.lemma)
             if lk == wkey:
                 f["lemeqword"] = 1.0
             pr = prior.get(f"{lk}|{c.pos}", 0.0)
@@ -357,7 +363,12 @@ class Ranker:
     def static_score(self, cands: list[Candidate]) -> None:
         w = self._weights
         for c in cands:
-            c.score = sum(w.get(k, 0.0) * v for k, v in c.feats.items())
+            c.score = sum([w.get(k, 0.0) * v for k, v in c.feats.items()])  # (a list: faster than a generator)
+
+    def context_weights(self, mode: str) -> dict[str, tuple[dict[str, float], dict[str, float]]]:
+        """{candidate POS: ({previous signature: weight}, {next signature: weight})}: what
+        context_bonus reads, for callers that inline it."""
+        return self._ctx[mode]
 
     def context_bonus(self, c: Candidate, prev_sig: str, next_sig: str, mode: str) -> float:
         t = self._ctx[mode].get(c.pos)

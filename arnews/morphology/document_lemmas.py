@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from ..document import Document
 from ..normalize import Normalizer
-from .disambiguate import Candidate
 
 # What the analyser sees: the original letters minus diacritics/tatweel, presentation forms
 # and Persian letter variants unified. (The Analyzer normalises alef/yeh/teh marbuta itself;
@@ -23,12 +22,24 @@ def lemmatize_tokens(doc: Document, backend) -> None:
     tokens = doc.tokens
     form = _ANALYSIS_FORM
     choose = getattr(backend, "choose", None)
-    arabic_forms = {form(t.text) for t in tokens if t.kind == "arabic"}
     sentences = doc.sentences or []
     spans = [(s.token_start, s.token_end) for s in sentences] or [(0, len(tokens))]
+    # One pass for the analysis forms (each Arabic token normalised once): per sentence the
+    # Arabic tokens' indexes and words, and every form in the text (for the clitic rule).
+    arabic_forms: set[str] = set()
+    per_sentence = []
     for start, end in spans:
-        idx = [i for i in range(start, end) if tokens[i].kind == "arabic"]
-        words = [form(tokens[i].text) or tokens[i].text for i in idx]
+        idx = []
+        words = []
+        for i in range(start, end):
+            t = tokens[i]
+            if t.kind == "arabic":
+                f = form(t.text)
+                arabic_forms.add(f)
+                idx.append(i)
+                words.append(f or t.text)
+        per_sentence.append((start, end, idx, words))
+    for start, end, idx, words in per_sentence:
         if words:
             if choose is not None:
                 results = choose(words, False, arabic_forms, True)
@@ -40,10 +51,15 @@ def lemmatize_tokens(doc: Document, backend) -> None:
                 t.lemma_diac = r.lemma_diac
                 t.pos = r.pos
                 t.gloss = r.gloss
-                t.proclitics = list(r.proclitics)
+                # A fresh token already has its own empty lists: most words have no clitics.
+                if r.proclitics or t.proclitics:
+                    t.proclitics = list(r.proclitics)
                 t.stem = r.stem
-                t.enclitics = list(r.enclitics)
-                t.analysis_source = r.source if not isinstance(r, Candidate) else r.source
+                if r.enclitics or t.enclitics:
+                    t.enclitics = list(r.enclitics)
+                t.analysis_source = r.source
+        if len(idx) == end - start:
+            continue
         for i in range(start, end):
             t = tokens[i]
             if t.kind == "arabic":
@@ -52,6 +68,8 @@ def lemmatize_tokens(doc: Document, backend) -> None:
             t.lemma = t.lemma_diac = t.stem = t.norm if t.kind == "number" else t.text
             t.pos = pos
             t.gloss = None
-            t.proclitics = []
-            t.enclitics = []
+            if t.proclitics:  # (a fresh token's own lists are empty already)
+                t.proclitics = []
+            if t.enclitics:
+                t.enclitics = []
             t.analysis_source = source

@@ -31,7 +31,23 @@ from camel_tools.utils.dediac import dediac_ar  # noqa: E402
 _PURE_AR_RE = re.compile("^[" + re.escape("".join(sorted(AR_CHARSET))) + "]+$")
 
 
+def _translate_table(norm_map) -> dict[int, str] | None:
+    """The Analyzer's normalisation CharMapper as a str.translate table (CharMapper.map_string
+    loops over the characters in Python), or None when it is not a plain char -> string map."""
+    charmap = getattr(norm_map, "_charmap", None)
+    if norm_map is None or getattr(norm_map, "_default", 0) is not None or not isinstance(charmap, dict):
+        return None
+    if not all(isinstance(k, str) and len(k) == 1 and (v is None or isinstance(v, str)) for k, v in charmap.items()):
+        return None
+    return {ord(k): v for k, v in charmap.items() if v is not None}  # None: the character is kept
+
+
 class LeanAnalyzer(Analyzer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._norm_table = _translate_table(getattr(self, "_norm_map", None))
+        self._suffix_cache: dict[tuple, tuple] = {}
+
     def analyze(self, word):
         word = word.strip()
         if not _PURE_AR_RE.match(word):
@@ -39,23 +55,29 @@ class LeanAnalyzer(Analyzer):
         db = self._db
         analyses = deque()
         word_dediac = dediac_ar(word)
-        word_normal = self._normalize(word_dediac)
+        table = self._norm_table
+        word_normal = word_dediac.translate(table) if table is not None else self._normalize(word_dediac)
         prefix_hash, suffix_hash, stem_hash = db.prefix_hash, db.suffix_hash, db.stem_hash
-        for prefix, stem, suffix in _segments_gen(word_normal, db.max_prefix_size, db.max_suffix_size):
-            prefix_analyses = prefix_hash.get(prefix)
+        # The segmentations of _segments_gen (prefix, stem, suffix), in the same order, written out
+        # so that a prefix missing from the DB skips all its stem/suffix splits at once.
+        w = len(word_normal)
+        max_prefix, max_suffix = db.max_prefix_size, db.max_suffix_size
+        for p in range(0, min(max_prefix, w - 1) + 1):
+            prefix_analyses = prefix_hash.get(word_normal[:p])
             if prefix_analyses is None:
                 continue
-            suffix_analyses = suffix_hash.get(suffix)
-            if suffix_analyses is None:
-                continue
-            stem_analyses = stem_hash.get(stem)
-            if stem_analyses is not None:
-                analyses.extend(self._combined_analyses(word_dediac, prefix_analyses, stem_analyses,
-                                                        suffix_analyses))
+            for s in range(max(1, w - p - max_suffix), w - p + 1):
+                suffix_analyses = suffix_hash.get(word_normal[p + s:])
+                if suffix_analyses is None:
+                    continue
+                stem_analyses = stem_hash.get(word_normal[p:p + s])
+                if stem_analyses is not None:
+                    analyses.extend(self._combined_analyses(word_dediac, prefix_analyses, stem_analyses,
+                                                            suffix_analyses, word_normal[p + s:]))
         if (self._backoff_condition == "NOAN" and not analyses) or self._backoff_condition == "ADD":
             backoff_cats = db.stem_backoffs[self._backoff_action]
             stem_analyses = [(cat, a) for cat, a in stem_hash["NOAN"] if cat in backoff_cats]
-            for prefix, stem, suffix in _segments_gen(word_normal, db.max_prefix_size, db.max_suffix_size):
+            for prefix, stem, suffix in _segments_gen(word_normal, max_prefix, max_suffix):
                 prefix_analyses = prefix_hash.get(prefix)
                 suffix_analyses = suffix_hash.get(suffix)
                 if prefix_analyses is None or suffix_analyses is None:
@@ -64,7 +86,18 @@ class LeanAnalyzer(Analyzer):
                                                                 stem_analyses, suffix_analyses))
         return list(analyses)
 
-    def _combined_analyses(self, word_dediac, prefix_analyses, stem_analyses, suffix_analyses):
+    def _suffixes_for(self, suffix: str, pcat, suffix_analyses, psc) -> tuple:
+        """The suffix's analyses that go with prefix category `pcat`, in DB order, as
+        (category, enc0, undiacritised surface). Cached per (suffix, prefix category): there are a
+        few thousand pairs, and filtering here spares the innermost loop two thirds of its turns."""
+        key = (suffix, pcat)
+        hit = self._suffix_cache.get(key)
+        if hit is None:
+            hit = self._suffix_cache[key] = tuple((xcat, xf.get("enc0"), xf.get("_dd", ""))
+                                                  for xcat, xf in suffix_analyses if xcat in psc)
+        return hit
+
+    def _combined_analyses(self, word_dediac, prefix_analyses, stem_analyses, suffix_analyses, suffix=None):
         db = self._db
         out = deque()
         word = word_dediac.replace("\u0640", "")
@@ -75,7 +108,15 @@ class LeanAnalyzer(Analyzer):
             psc = psc_all.get(pcat)
             if psc is None:
                 continue
+            if suffix is None:  # (called without the suffix string: nothing to cache by)
+                suffixes = tuple((xcat, xf.get("enc0"), xf.get("_dd", "")) for xcat, xf in suffix_analyses
+                                 if xcat in psc)
+            else:
+                suffixes = self._suffixes_for(suffix, pcat, suffix_analyses, psc)
+            if not suffixes:
+                continue
             p_dd = pf.get("_dd", "")
+            p_prc2, p_prc1, p_prc0 = pf.get("prc2"), pf.get("prc1"), pf.get("prc0")
             for scat, sf in stem_analyses:
                 if scat not in ps_compat:
                     continue
@@ -83,17 +124,25 @@ class LeanAnalyzer(Analyzer):
                 if ssc is None:
                     continue
                 ps_dd = p_dd + sf["_dd"]
-                for xcat, xf in suffix_analyses:
-                    if xcat not in ssc or xcat not in psc:
+                # What depends on the prefix and stem only, read once for all their suffixes.
+                pos = lex = lem = diac = sdd = gloss = prc2 = prc1 = prc0 = enc0 = None
+                first = True
+                for xcat, x_enc0, x_dd in suffixes:
+                    if xcat not in ssc:
                         continue
+                    if first:
+                        first = False
+                        pos, lex, lem, diac, sdd = sf["pos"], sf["lex"], sf["_lem"], sf["diac"], sf["_dd"]
+                        gloss = sf.get("gloss", "")
+                        prc2 = p_prc2 or sf.get("prc2", "0")
+                        prc1 = p_prc1 or sf.get("prc1", "0")
+                        prc0 = p_prc0 or sf.get("prc0", "0")
+                        enc0 = sf.get("enc0", "0")
                     out.append({
-                        "pos": sf["pos"], "lex": sf["lex"], "_lem": sf["_lem"], "stem": sf["diac"], "_sdd": sf["_dd"],
-                        "stemgloss": sf.get("gloss", ""),
-                        "prc2": pf.get("prc2") or sf.get("prc2", "0"),
-                        "prc1": pf.get("prc1") or sf.get("prc1", "0"),
-                        "prc0": pf.get("prc0") or sf.get("prc0", "0"),
-                        "enc0": xf.get("enc0") or sf.get("enc0", "0"),
-                        "source": "lex" if ps_dd + xf.get("_dd", "") == word else "spvar",
+                        "pos": pos, "lex": lex, "_lem": lem, "stem": diac, "_sdd": sdd, "stemgloss": gloss,
+                        "prc2": prc2, "prc1": prc1, "prc0": prc0,
+                        "enc0": x_enc0 or enc0,
+                        "source": "lex" if ps_dd + x_dd == word else "spvar",
                     })
         return out
 
