@@ -1,16 +1,20 @@
 """Train the embedded CRF NER model (arnews/entities/data/ner.crfsuite) and print dev F1.
 
     python benchmarks/train_ner.py [--train TRAIN.tsv] [--dev DEV.tsv] [--out MODEL]
+    python benchmarks/train_ner.py --cv 4     # 4-fold cross-validation on TRAIN only
 
 Defaults: the shared ANERcorp train/dev files and the packaged model path. Writes the model,
 its metadata (MODEL.json: feature groups, parameters, dev F1) and the training-name list
 (MODEL.names.tsv). The gazetteer and word clusters come from the package data (see
 arnews/entities/make_gazetteer.py and make_clusters.py). Morphology features come from
 arnews' built-in morphology backend, the one the CRF backend uses at inference when the
-caller passes no analyses. Deterministic: the same data gives the same model.
+caller passes no analyses. Deterministic: the same data gives the same model. The dev F1 it
+prints is the plain per-sentence tagging; benchmarks/ner_f1.py adds the document-consistency
+step the product applies (see its docstring).
 
 Two things make the model generalise to names it has not seen:
-- the training-name list feature is jackknifed (each fold's list comes from the other folds);
+- the training-name list feature is jackknifed (each fold's list comes from the other folds;
+  the folds are contiguous blocks of sentences, so an article's names are not in its own list);
 - name dropout: each sentence with names is added a second time with, for a random half of
   its name tokens, the word-identity features removed, so the model also learns to find
   names from context, affixes and morphology alone.
@@ -33,7 +37,7 @@ from arnews.entities.evaluate import read_bio, report, score  # noqa: E402
 from arnews.entities.features import FeatureExtractor, key  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "ner" / "anercorp"
-VERSION = "anercorp-crf-4"
+VERSION = "anercorp-crf-5"
 # Features that name the word itself (dropped for name dropout).
 LEXICAL = ("w=", "s=", "b-=", "b+=", "ms=", "lem=", "tl=", "k0=", "k1=", "k2=", "hint=", "mk1=")
 
@@ -79,26 +83,36 @@ def name_dropout(xseq, tags, rng: random.Random, p: float):
     return out, changed
 
 
-def train(train_sents, out: Path, c1: float, c2: float, iters: int, use_morph: bool, folds: int,
-          dropout: float, bilou: bool = True) -> tuple[dict[str, str], float]:
-    import pycrfsuite
+def block(i: int, n: int, folds: int) -> int:
+    """Fold of sentence i of n: contiguous blocks, so that an article's names stay in one fold."""
+    return min(i * folds // n, folds - 1)
 
-    analyses = analyses_for(train_sents, use_morph)
-    xs: list = [None] * len(train_sents)
+
+def features(train_sents, analyses, use_morph: bool, folds: int) -> list:
+    """Features of the training sentences, the name-list feature jackknifed by fold."""
+    n = len(train_sents)
+    xs: list = [None] * n
     for f in range(max(folds, 1)):
         if folds:
             # Jackknifing: each fold's list features come from the other folds only, so the model
-            # learns how far to trust a list that does not already contain the answer.
-            others = [s for i, s in enumerate(train_sents) if i % folds != f]
+            # learns how far to trust a list that does not already contain the answer. Contiguous
+            # folds: names repeat inside an article, and a new text's names are not in the list.
+            others = [s for i, s in enumerate(train_sents) if block(i, n, folds) != f]
             fx = FeatureExtractor(use_morph=use_morph, extra_lists={"tl": name_list(others)})
         else:
             fx = FeatureExtractor(use_morph=use_morph)
         for i, (words, _) in enumerate(train_sents):
-            if not folds or i % folds == f:
+            if not folds or block(i, n, folds) == f:
                 xs[i] = fx.sentence(words, analyses[i])
+    return xs
+
+
+def fit(xs, tag_seqs, out: Path, c1: float, c2: float, iters: int, dropout: float, bilou: bool) -> float:
+    import pycrfsuite
+
     trainer = pycrfsuite.Trainer(verbose=False)
     rng = random.Random(1)
-    for x, (_, tags) in zip(xs, train_sents):
+    for x, tags in zip(xs, tag_seqs):
         if bilou:
             tags = crf.to_bilou(tags)
         trainer.append(x, tags)
@@ -109,7 +123,45 @@ def train(train_sents, out: Path, c1: float, c2: float, iters: int, use_morph: b
     trainer.set_params({"c1": c1, "c2": c2, "max_iterations": iters, "feature.possible_transitions": True})
     t0 = time.perf_counter()
     trainer.train(str(out))
-    return (name_list(train_sents) if folds else {}), time.perf_counter() - t0
+    return time.perf_counter() - t0
+
+
+def train(train_sents, out: Path, c1: float, c2: float, iters: int, use_morph: bool, folds: int,
+          dropout: float, bilou: bool = True) -> tuple[dict[str, str], float]:
+    analyses = analyses_for(train_sents, use_morph)
+    xs = features(train_sents, analyses, use_morph, folds)
+    secs = fit(xs, [t for _, t in train_sents], out, c1, c2, iters, dropout, bilou)
+    return (name_list(train_sents) if folds else {}), secs
+
+
+def cross_validate(train_sents, k: int, args, use_morph: bool, window: int = 5) -> int:
+    """k-fold cross-validation on the training file (contiguous blocks): span F1 of each held-out
+    block, tagged sentence by sentence, and after the document-consistency step of ner_f1.py."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from ner_f1 import with_context
+
+    n = len(train_sents)
+    plain, ctx = [], []
+    for f in range(k):
+        sub = [s for i, s in enumerate(train_sents) if block(i, n, k) != f]
+        held = [s for i, s in enumerate(train_sents) if block(i, n, k) == f]
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "cv.crfsuite"
+            names, _ = train(sub, out, args.c1, args.c2, args.iterations, use_morph, args.folds, args.dropout,
+                             args.scheme == "BILOU")
+            crf.write_names(names, crf.names_path(out))
+            out.with_suffix(".json").write_text(json.dumps(
+                {"use_morph": use_morph, "names_list": bool(args.folds), "scheme": args.scheme}), encoding="utf-8")
+            backend = crf.CrfBackend(out)
+            pred = [backend.tag(words) for words, _ in held]
+        gold = [t for _, t in held]
+        plain.append(score(gold, pred)["ALL"][2])
+        ctx.append(score(gold, with_context([w for w, _ in held], pred, window))["ALL"][2])
+        print(f"fold {f}: ner_f1={plain[-1]:.4f} with_context={ctx[-1]:.4f}", flush=True)
+    print(f"cv{k} mean: ner_f1={sum(plain) / k:.4f} with_context={sum(ctx) / k:.4f}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,16 +176,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dropout", type=float, default=0.5, help="name-dropout rate (0: off)")
     ap.add_argument("--no-morph", action="store_true", help="train without morphology features")
     ap.add_argument("--scheme", choices=("BILOU", "BIO"), default="BILOU", help="tag scheme the model learns")
+    ap.add_argument("--cv", type=int, default=0, metavar="K",
+                    help="only cross-validate on the training file (K contiguous blocks); writes no model")
     args = ap.parse_args(argv)
     train_sents, dev_sents = read_bio(args.train), read_bio(args.dev)
     out = Path(args.out)
     use_morph = not args.no_morph
+    if args.cv:
+        return cross_validate(train_sents, args.cv, args, use_morph)
     names, secs = train(train_sents, out, args.c1, args.c2, args.iterations, use_morph, args.folds, args.dropout,
                         args.scheme == "BILOU")
     crf.write_names(names, crf.names_path(out))
     meta = {"version": VERSION, "use_morph": use_morph, "names_list": bool(args.folds), "c1": args.c1,
             "c2": args.c2, "iterations": args.iterations, "folds": args.folds, "dropout": args.dropout,
-            "scheme": args.scheme}
+            "scheme": args.scheme, "jackknife": "blocks"}
     out.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     # Score through the backend itself: the features at inference are the features in training.
     backend = crf.CrfBackend(out)

@@ -137,6 +137,40 @@ def test_tag_returns_one_bio_tag_per_word(crf):
     assert all(t == "O" or t[:2] in ("B-", "I-") for t in tags)
 
 
+def test_consistent_tags_mark_other_occurrences_of_a_found_name():
+    from arnews.entities.mentions import consistent_tags
+
+    sents = [["قال", "نتشيرفان", "البارزاني", "إن", "الاتفاق", "جيد", "."],
+             ["وأضاف", "البارزاني", "أن", "الحكومة", "توافق", "."]]
+    tags = [["O", "B-PERS", "I-PERS", "O", "O", "O", "O"], ["O"] * 6]
+    out = consistent_tags(sents, tags)
+    assert out[0] == tags[0]
+    assert out[1] == ["O", "B-PERS", "O", "O", "O", "O"]
+
+
+def test_consistent_tags_give_a_name_one_type_per_document():
+    from arnews.entities.mentions import consistent_tags
+
+    sents = [["زار", "كورسك", "."], ["وفي", "كورسك", "."], ["قرب", "كورسك", "."], ["ومن", "بوتين", "."]]
+    tags = [["O", "B-LOC", "O"], ["O", "B-PERS", "O"], ["O", "B-LOC", "O"], ["O", "B-PERS", "O"]]
+    out = consistent_tags(sents, tags)
+    assert [t[1] for t in out] == ["B-LOC", "B-LOC", "B-LOC", "B-PERS"]
+    tie = consistent_tags(sents[:2], tags[:2])
+    assert [t[1] for t in tie] == ["B-LOC", "B-PERS"]  # a tie keeps the tagger's types
+
+
+def test_ner_f1_context_is_the_product_consistency_step():
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import ner_f1
+
+    sents = [["قال", "نتشيرفان", "البارزاني", "."], ["وأضاف", "البارزاني", "."]] + [["كلام", "."]] * 3
+    pred = [["O", "B-PERS", "I-PERS", "O"], ["O", "O", "O"]] + [["O", "O"]] * 3
+    assert ner_f1.with_context(sents, pred, 1)[1] == ["O", "B-PERS", "O"]
+    far = [sents[0]] + [["كلام", "."]] * 3 + [sents[1]]
+    far_pred = [pred[0]] + [["O", "O"]] * 3 + [["O", "O", "O"]]
+    assert ner_f1.with_context(far, far_pred, 1)[4] == ["O", "O", "O"]  # outside the window
+
+
 def test_offsets_slice_the_original_text(seed_doc):
     assert seed_doc.entities
     for m in seed_doc.entities:
@@ -151,6 +185,9 @@ def test_clitic_is_left_out_of_the_mention_span(seed_doc):
     assert pyongyang
     for m in pyongyang:
         assert m.text.endswith("بيونغ يانغ")
+    # لبيونغ يانغ and وبيونغ يانغ: the second is not cut to يونغ يانغ (و+ب), it joins the first.
+    assert len(pyongyang) == 3
+    assert not [g for g in seed_doc.entity_groups if g.canonical == "يونغ يانغ"]
 
 
 SEED_EXPECTED = {
@@ -270,4 +307,4 @@ def test_dev_f1_does_not_regress():
                          capture_output=True, text=True, check=True)
     last = out.stdout.strip().splitlines()[-1]
     assert last.endswith("sentences=524")
-    assert float(last.split()[0].split("=")[1]) >= 0.67, last
+    assert float(last.split()[0].split("=")[1]) >= 0.715, last

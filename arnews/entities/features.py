@@ -125,6 +125,8 @@ class Resources:
         best = ("", k)
         best_n = max(own, 2)
         for pre, rem in clitic_candidates(k):
+            if len(rem) < 3 or (len(rem) == 3 and rem[0] in "وفبلك"):
+                continue  # بوش is not ب + وش, nor كوفي ك + وفي: too short to be sure
             n = self.count.get(rem, 0)
             if n > best_n:
                 best, best_n = (pre, rem), n
@@ -163,6 +165,7 @@ class FeatureExtractor:
         self.use_morph = use_morph
         self.lists = extra_lists or {}  # name -> {key: type}; e.g. jackknifed training-name lists
         self._cache: dict[str, tuple] = {}
+        self._mcache: dict[tuple, tuple] = {}
 
     # -- per word -------------------------------------------------------------------------
     def word_info(self, word: str) -> tuple:
@@ -222,7 +225,9 @@ class FeatureExtractor:
                 f.append(f"{name}={t}")
                 ctx.append(f"{name}={t}")
         # Context features as the neighbours see them, prefixed once per word type.
-        info = (k, s, f, {d: [f"{d}:{x}" for x in ctx] + [f"{d}:x2={s[-2:]}"] * (d in (-1, 1)) for d in (-2, -1, 1, 2)})
+        nb = {d: [f"{d}:{x}" for x in ctx] + [f"{d}:x2={s[-2:]}"] * (d in (-1, 1)) for d in (-2, -1, 1, 2)}
+        k0 = f"k0={cl[0]}" if cl else "k0=none"
+        info = (k, s, f, nb, k0, self._gaz_firsts(k))
         if len(self._cache) < 300_000:
             self._cache[word] = info
         return info
@@ -251,6 +256,15 @@ class FeatureExtractor:
                         f.append(f"mg={t}")
         return f
 
+    def _gaz_firsts(self, k: str) -> tuple[str, ...]:
+        """The forms of `k` that start a gazetteer phrase (clitics, article, accusative alef off)."""
+        firsts = [k, *(rem for _, rem in clitic_candidates(k))]
+        # Also without the article or an accusative alef: اليورو -> يورو، دولارا -> دولار.
+        firsts += [x[2:] for x in firsts if x.startswith("ال") and len(x) > 4]
+        firsts += [x[:-1] for x in firsts if x.endswith("ا") and len(x) > 4]
+        gf = self.res.gaz_first
+        return tuple(x for x in firsts if x in gf)
+
     # -- per sentence ---------------------------------------------------------------------
     def gazetteer_tags(self, infos: list[tuple]) -> list[str | None]:
         res = self.res
@@ -258,12 +272,10 @@ class FeatureExtractor:
         tags: list[str | None] = [None] * n
         i = 0
         while i < n:
-            k, s = infos[i][0], infos[i][1]
-            firsts = [k, *(rem for _, rem in clitic_candidates(k))]
-            # Also without the article or an accusative alef: اليورو -> يورو، دولارا -> دولار.
-            firsts += [x[2:] for x in firsts if x.startswith("ال") and len(x) > 4]
-            firsts += [x[:-1] for x in firsts if x.endswith("ا") and len(x) > 4]
-            firsts = [x for x in firsts if x in res.gaz_first]
+            firsts = infos[i][5]
+            if not firsts:
+                i += 1
+                continue
             hit = None
             for first in firsts:
                 for length in range(min(res.gaz_max, n - i), 0, -1):
@@ -286,44 +298,81 @@ class FeatureExtractor:
 
     def sentence(self, words: list[str], analyses: list | None = None) -> list[list[str]]:
         infos = [self.word_info(w) for w in words]
-        gaz = self.gazetteer_tags(infos)
         n = len(words)
-        morph: list[list[str]] = [[] for _ in range(n)]
+        gaz = self.gazetteer_tags(infos) if any(info[5] for info in infos) else [None] * n
+        morph: list = [()] * n
+        near: list = [()] * n  # the morphology features a neighbour at -1/+1 sees
         if self.use_morph and analyses:
+            mf = self._morph_cached
             for i, a in enumerate(analyses):
                 if a is not None:
-                    morph[i] = self.morph_features(infos[i], a)
+                    morph[i], near[i] = mf(infos[i], a)
         topics = sorted({TOPICS[x] for info in infos for x in (info[0], info[1]) if x in TOPICS})
         out = []
+        last = n - 1
         for i in range(n):
-            k, s, f, _ = infos[i]
-            feats = list(f)
-            if gaz[i]:
-                feats.append(f"g={gaz[i]}")
+            info = infos[i]
+            feats = list(info[2])
+            g = gaz[i]
+            if g:
+                feats.append(f"g={g}")
             for t in topics:
                 feats.append(f"topic={t}")
-                if gaz[i]:
-                    feats.append(f"topic={t}|g={gaz[i]}")
-                k0 = next((x for x in f if x.startswith("k0=")), "k0=none")
-                feats.append(f"topic={t}|{k0}")
-            feats.extend(morph[i])
+                if g:
+                    feats.append(f"topic={t}|g={g}")
+                feats.append(f"topic={t}|{info[4]}")
+            if morph[i]:
+                feats.extend(morph[i])
             if i == 0:
                 feats.append("BOS")
-            if i == n - 1:
+            if i == last:
                 feats.append("EOS")
-            for d in (-2, -1, 1, 2):
-                j = i + d
-                if 0 <= j < n:
-                    feats.extend(infos[j][3][d])
-                    if gaz[j]:
-                        feats.append(f"{d}:g={gaz[j]}")
-                    if d in (-1, 1) and morph[j]:
-                        feats.extend(f"{d}:{x}" for x in morph[j] if x[0] in "pl")
-                else:
-                    feats.append(f"{d}:pad")
+            if i >= 2:
+                feats.extend(infos[i - 2][3][-2])
+                if gaz[i - 2]:
+                    feats.append(f"-2:g={gaz[i - 2]}")
+            else:
+                feats.append("-2:pad")
+            if i >= 1:
+                feats.extend(infos[i - 1][3][-1])
+                if gaz[i - 1]:
+                    feats.append(f"-1:g={gaz[i - 1]}")
+                if near[i - 1]:
+                    feats.extend(near[i - 1][0])
+            else:
+                feats.append("-1:pad")
+            if i < last:
+                feats.extend(infos[i + 1][3][1])
+                if gaz[i + 1]:
+                    feats.append(f"1:g={gaz[i + 1]}")
+                if near[i + 1]:
+                    feats.extend(near[i + 1][1])
+            else:
+                feats.append("1:pad")
+            if i < last - 1:
+                feats.extend(infos[i + 2][3][2])
+                if gaz[i + 2]:
+                    feats.append(f"2:g={gaz[i + 2]}")
+            else:
+                feats.append("2:pad")
             if i > 0:
-                feats.append(f"b-={infos[i-1][1]}|{s}")
-            if i < n - 1:
-                feats.append(f"b+={s}|{infos[i+1][1]}")
+                feats.append(f"b-={infos[i - 1][1]}|{info[1]}")
+            if i < last:
+                feats.append(f"b+={info[1]}|{infos[i + 1][1]}")
             out.append(feats)
         return out
+
+    def _morph_cached(self, info: tuple, a) -> tuple:
+        """morph_features for one word and analysis, plus what its -1/+1 neighbours see; cached."""
+        pro = getattr(a, "proclitics", None)
+        ck = (info[0], getattr(a, "pos", None), getattr(a, "source", None), getattr(a, "lemma", None),
+              tuple(pro) if pro else ())
+        hit = self._mcache.get(ck)
+        if hit is None:
+            f = self.morph_features(info, a)
+            sel = [x for x in f if x[0] in "pl"]
+            hit = (f, ([f"-1:{x}" for x in sel], [f"1:{x}" for x in sel]) if sel else ())
+            if len(self._mcache) < 300_000:
+                self._mcache[ck] = hit
+        return hit
+
