@@ -167,6 +167,31 @@ def test_lemmatize_document_fills_every_token(builtin):
     assert punct and all(t.pos == "punc" and t.lemma == t.text for t in punct)
 
 
+def test_candidates_scored_while_built_equal_the_feature_dict_path(builtin):
+    """The run-time path (build_candidates with weights: no feature dicts) gives the same
+    candidates and bit-identical static scores as features + Ranker.static_score (training's path)."""
+    from arnews.morphology import disambiguate as dis
+    from arnews.pipeline import Pipeline, Settings
+
+    doc = Pipeline(Settings(stages=("tokens",))).run_text(SEED.read_text(encoding="utf-8"), name="seed")
+    words = {dis.dediac(t.norm) for t in doc.tokens if t.kind == "arabic"}
+    words |= set(dis.CLOSED) | set(list(dis.raw_closed_table())[:300]) | {"زاخاروفا", "لبيونغ", "والفيسبوك"}
+    analyzer, ranker = builtin._analyzer, builtin._ranker
+
+    def fields(c):
+        return (c.lemma, c.lemma_diac, c.pos, c.gloss, c.proclitics, c.stem, c.enclitics, c.source, c.score)
+
+    for w in sorted(words):
+        analyses = analyzer.analyze(w)
+        for pre_split in (False, True):
+            with_feats = dis.build_candidates(w, analyses, pre_split, ranker.prior)
+            ranker.static_score(with_feats)
+            assert all(c.feats for c in with_feats)
+            scored = dis.build_candidates(w, analyses, pre_split, ranker.prior, ranker.weights)
+            assert [fields(c) for c in scored] == [fields(c) for c in with_feats], (w, pre_split)
+            assert all(c.feats is None for c in scored)
+
+
 def test_get_backend_caches_and_validates(builtin):
     from arnews.morphology import get_backend
 

@@ -1,6 +1,7 @@
 """A morphology backend: a CAMeL Tools Analyzer (built-in or official DB) plus the ranker."""
 from __future__ import annotations
 
+import operator
 import re
 import threading
 
@@ -12,6 +13,7 @@ _DIGITS = re.compile(r"^[0-9\u0660-\u0669\u06f0-\u06f9.,٫٬%]+$")
 # In treebank input على / إلى / لدى are written with final ي before a split-off pronoun.
 _BEFORE_PRONOUN = {"علي": ("على", "عَلَى"), "إلي": ("إلى", "إِلَى"), "الي": ("إلى", "إِلَى"), "لدي": ("لدى", "لَدَى")}
 MLE_WEIGHT = 4.0
+_SCORE = operator.attrgetter("score")
 _CLITIC_PRONOUNS = frozenset(("ه", "ها", "هم", "هما", "هن", "ي", "ني", "نا", "ك", "كم", "كما", "كن"))
 
 
@@ -60,11 +62,15 @@ class AnalyzerBackend:
         if hit is not None:
             return hit
         analyses = self._analyzer.analyze(word)
-        cands = build_candidates(word, analyses, pre_split, self._ranker.prior)
-        if self._mle is not None:
-            self._mark_mle(word, cands)
-        self._ranker.static_score(cands)
-        cands.sort(key=lambda c: -c.score)
+        if self._keep_features or self._mle is not None:
+            # Feature dicts: for training, or for the MLE mark, which is a feature added here.
+            cands = build_candidates(word, analyses, pre_split, self._ranker.prior)
+            if self._mle is not None:
+                self._mark_mle(word, cands)
+            self._ranker.static_score(cands)
+        else:  # scored as they are built, no feature dicts (same scores)
+            cands = build_candidates(word, analyses, pre_split, self._ranker.prior, self._ranker.weights)
+        cands.sort(key=_SCORE, reverse=True)  # best first, equal scores in build order (a stable sort)
         margin = cands[0].score - cands[1].score if len(cands) > 1 else float("inf")
         sig = pos_signature(cands)
         if not self._keep_features:
@@ -72,8 +78,9 @@ class AnalyzerBackend:
             # name/clitic rule may pick), and drop the feature dicts: the cache holds ~50k words.
             floor = cands[0].score - self._ctx_bound["split" if pre_split else "raw"] - 1e-9
             cands = [c for c in cands if c.score >= floor or c.source == "backoff"]
-            for c in cands:
-                c.feats = None
+            if self._mle is not None:  # (the other path builds none)
+                for c in cands:
+                    c.feats = None
         entry = (cands, sig, margin)
         if len(cache) < 500_000:
             cache[word] = entry

@@ -207,10 +207,20 @@ def _gloss(a: dict) -> str | None:
 _FOREIGN_END = ("يا", "فا", "وف", "يف", "سكي", "ينغ", "ونغ", "يس", "وس", "غ")
 
 
-def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: dict[str, float]) -> list[Candidate]:
-    """Candidates with their static features (not yet scored)."""
+def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: dict[str, float],
+                     weights: dict[str, float] | None = None) -> list[Candidate]:
+    """Candidates with their static features (not yet scored).
+
+    With ``weights``: the candidates are scored here instead (``Ranker.static_score``'s sum, the
+    same terms in the same order, so the same floats) and get no feature dicts. That is what the
+    analyser does for every new word; building ~15-entry dicts only to sum them and drop them
+    cost ~20 us per word. Training (no weights) gets the dicts.
+    """
     mode = "split" if pre_split else "raw"
     groups: dict[tuple, Candidate] = {}
+    # Per candidate while grouping: [analyses merged into it, all of them spelling variants?,
+    # also a closed-class reading?] (identity-keyed; Candidate defines no __eq__).
+    tally: dict[Candidate, list] = {}
     nlex = 0
     for a in analyses:
         pos = a.get("pos") or "noun"
@@ -242,29 +252,38 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
         if c is None:
             stem = a.get("_sdd") or dediac(a.get("stem") or "")
             c = Candidate(lemma, lemma_diac, pos, None if backoff else _gloss(a), procl, stem, encl,
-                          "backoff" if backoff else "lexicon", {"spvar": 1.0, "n": 0.0})
+                          "backoff" if backoff else "lexicon", None)
             groups[key] = c
-        c.feats["n"] += 1.0
+            t = tally[c] = [0, True, False]
+        else:
+            t = tally[c]
+        t[0] += 1
         if src != "spvar":
-            c.feats["spvar"] = 0.0
+            t[1] = False
     cands = list(groups.values())
     for c in CLOSED.get(word, ()):
-        cands.append(Candidate(c[0], c[1], c[2], c[3], (), word, (), "lexicon", {"closed": 1.0}))
+        cand = Candidate(c[0], c[1], c[2], c[3], (), word, (), "lexicon", None)
+        tally[cand] = [1, False, True]
+        cands.append(cand)
     if not pre_split:
         for lemma, diac, pos, gloss, procl, encl in raw_closed_table().get(word, ()):
             same = [c for c in cands if c.lemma == lemma and c.pos == pos and c.proclitics == procl
                     and c.enclitics == encl]
             if same:
                 for c in same:
-                    c.feats["closed"] = 1.0
+                    tally[c][2] = True
             else:
                 stem = word[len("".join(procl)):len(word) - len("".join(encl))] if encl else word[len("".join(procl)):]
-                cands.append(Candidate(lemma, diac, pos, gloss, procl, stem, encl, "lexicon", {"closed": 1.0}))
+                cand = Candidate(lemma, diac, pos, gloss, procl, stem, encl, "lexicon", None)
+                tally[cand] = [1, False, True]
+                cands.append(cand)
             # A rare name spelled like a function word (هو "Ho") is noise next to the function word.
             cands = [c for c in cands if not (c.pos == "noun_prop" and c.source == "lexicon" and c.lemma == lemma
                                               and c.proclitics == procl and c.enclitics == encl)]
     self_lemma = word
-    cands.append(Candidate(self_lemma, self_lemma, "noun_prop", None, (), word, (), "guess", {"self": 1.0}))
+    guess = Candidate(self_lemma, self_lemma, "noun_prop", None, (), word, (), "guess", None)
+    tally[guess] = [1, False, False]
+    cands.append(guess)
 
     wkey = match_key(word)
     lex_poss = {c.pos for c in cands if c.source == "lexicon"}
@@ -275,52 +294,59 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
     all_clitic = bool(lex_poss) and all((any(p != "ال" for p in c.proclitics) or c.enclitics)
                                         for c in cands if c.source == "lexicon")
     n_lemmas = len({c.lemma for c in cands if c.source == "lexicon"})
+    wget = weights.get if weights is not None else None
     for c in cands:
-        f = c.feats
-        n = f.pop("n", 1.0)
-        spvar = f.pop("spvar", 0.0)
-        f[f"pos={c.pos}"] = 1.0
-        if spvar:
-            f["spvar"] = 1.0
-        if c.source == "backoff":
-            f["backoff"] = 1.0
+        n, spvar, closed = tally[c]
+        # The features in a fixed order (it is the order of the sum, so of the score's last bits).
+        f: list[tuple[str, float]] = []
         if c.source == "guess":
-            f["self&nlex0"] = 1.0 if nlex == 0 else 0.0
-            f["self&allprop"] = 1.0 if all_prop else 0.0
-            f["self&foreign"] = 1.0 if foreign_shape else 0.0
-            f["self&short"] = 1.0 if len(word) <= 3 else 0.0
-            f["self&al"] = 1.0 if word.startswith("ال") else 0.0
-            f["self&nlemmas"] = math.log1p(n_lemmas)
-            f[f"{mode}:self&allclitic"] = 1.0 if all_clitic else 0.0
+            f.append(("self", 1.0))
+        if closed:
+            f.append(("closed", 1.0))
+        f.append((f"pos={c.pos}", 1.0))
+        if spvar:
+            f.append(("spvar", 1.0))
+        if c.source == "backoff":
+            f.append(("backoff", 1.0))
+        if c.source == "guess":
+            f += [("self&nlex0", 1.0 if nlex == 0 else 0.0),
+                  ("self&allprop", 1.0 if all_prop else 0.0),
+                  ("self&foreign", 1.0 if foreign_shape else 0.0),
+                  ("self&short", 1.0 if len(word) <= 3 else 0.0),
+                  ("self&al", 1.0 if word.startswith("ال") else 0.0),
+                  ("self&nlemmas", math.log1p(n_lemmas)),
+                  (f"{mode}:self&allclitic", 1.0 if all_clitic else 0.0)]
         else:
-            f["mass"] = math.log(n)
+            f.append(("mass", math.log(n)))
             lk = _lemma_key(c.lemma)
             if lk == wkey:
-                f["lemeqword"] = 1.0
+                f.append(("lemeqword", 1.0))
             pr = prior.get(f"{lk}|{c.pos}", 0.0)
-            f["prior"] = pr
-            f["prior_lem"] = prior.get(lk, 0.0)
+            f.append(("prior", pr))
+            f.append(("prior_lem", prior.get(lk, 0.0)))
             if pr == 0.0:
-                f["prior0"] = 1.0
-            f["lemlen_diff"] = (len(word) - len(c.lemma)) / 4.0
+                f.append(("prior0", 1.0))
+            f.append(("lemlen_diff", (len(word) - len(c.lemma)) / 4.0))
             if len(c.lemma) <= 2:
-                f[f"short_lemma&{c.pos if c.pos in ('verb', 'noun', 'adj') else 'other'}"] = 1.0
+                f.append((f"short_lemma&{c.pos if c.pos in ('verb', 'noun', 'adj') else 'other'}", 1.0))
             if c.proclitics:
                 nonal = [p for p in c.proclitics if p != "ال"]
                 if nonal:
-                    f[f"{mode}:prc"] = float(len(nonal))
+                    f.append((f"{mode}:prc", float(len(nonal))))
                 if "ال" in c.proclitics:
-                    f["al"] = 1.0
+                    f.append(("al", 1.0))
             if c.enclitics:
-                f[f"{mode}:enc"] = 1.0
+                f.append((f"{mode}:enc", 1.0))
             if c.pos in _CLOSED_POS:
-                f["closedpos&len"] = min(len(word), 6) / 6.0
+                f.append(("closedpos&len", min(len(word), 6) / 6.0))
             if c.lemma.endswith("ة") and c.pos in ("noun", "adj"):
-                f["fem_lemma"] = 1.0
+                f.append(("fem_lemma", 1.0))
             if c.pos == "noun_prop" and c.source == "lexicon":
-                f["lexprop&foreign"] = 1.0 if foreign_shape else 0.0
-        f = {k: v for k, v in f.items() if v}
-        c.feats = f
+                f.append(("lexprop&foreign", 1.0 if foreign_shape else 0.0))
+        if wget is None:
+            c.feats = {k: v for k, v in f if v}
+        else:
+            c.score = sum([wget(k, 0.0) * v for k, v in f if v])  # = Ranker.static_score
     return cands
 
 
