@@ -10,10 +10,10 @@ Engines:
   no wall time (two cores load in parallel) and ~10% proportional memory, but added the
   parent's copy to the summed RSS (+20%); Python's reference counting un-shares most
   copy-on-write pages anyway. ``PRELOAD_IN_PARENT = True`` switches it on. What is
-  preloaded with fork is camel_tools' import (``preload_imports``): 0.5 s of each worker's
-  start-up for ~45 MB, paid once instead of at every worker start. A worker that outgrows
-  the memory budget is replaced (with all the others) by a fresh one (``_Pools``); the
-  workers collect cyclic garbage rarely (``batch_gc``).
+  preloaded with fork is camel_tools' import and the stages' modules (``preload_imports``):
+  0.5 s of each worker's start-up for ~47 MB, paid once instead of at every worker start.
+  A worker that outgrows the memory budget is replaced (with all the others) by a fresh
+  one (``_Pools``); the workers collect cyclic garbage rarely (``batch_gc``).
   Files are sent to the workers as paths (``SourceRef``), so reading and decoding
   happen in parallel too. At most ``window`` chunks are in flight and finished
   Documents are handed on at once, so memory stays flat over any corpus size.
@@ -27,6 +27,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import gc
+import importlib
 import itertools
 import logging
 import multiprocessing
@@ -82,14 +83,28 @@ def preload_imports(settings: Settings) -> None:
 
     camel_tools builds its Unicode character tables when imported (0.5 s CPU, of a worker's
     ~0.75 s start-up; ~45 MB): imported once here, every forked worker (and every fresh one
-    after a replacement) starts with them. The backends themselves are not loaded here (see
-    PRELOAD_IN_PARENT).
+    after a replacement) starts with them. The stages' own modules too (~2 MB; 30-60 ms per
+    worker start, more where no bytecode cache is written, e.g. PYTHONDONTWRITEBYTECODE), but
+    not the ones that are mostly data (stopwordsiso: 7 MB): the parent's copy would add to the
+    summed memory. The backends themselves are not loaded here (see PRELOAD_IN_PARENT).
     """
-    if "lemmas" in settings.stages:
+    stages = settings.stages
+    modules = ["arnews.stopwords"]
+    if "lemmas" in stages:
+        # lean imports camel_tools' analyzer and charsets.
+        modules += ["arnews.morphology.lean", "arnews.morphology.backend", "arnews.morphology.builtin",
+                    "arnews.morphology.document_lemmas"]
+    if "entities" in stages:
+        # The backends' code (the CRF model is loaded by the workers; torch is never imported here).
+        modules += ["arnews.entities", "arnews.entities.bert", "arnews.entities.crf", "arnews.entities.mentions",
+                    "arnews.entities.grouping"]
+    if "keywords" in stages:
+        modules.append("arnews.keywords")
+    for name in modules:
         try:
-            from .morphology import lean  # noqa: F401  (imports camel_tools' analyzer and charsets)
-        except Exception:  # the workers load the backend themselves and report what is wrong
-            log.debug("could not preload camel_tools", exc_info=True)
+            importlib.import_module(name)
+        except Exception:  # the workers import it themselves and report what is wrong
+            log.debug("could not preload %s", name, exc_info=True)
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:

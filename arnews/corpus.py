@@ -110,14 +110,17 @@ class CorpusSummary:
             key = (canonical, label)
             self.entity_docs[key] += 1
             self.entity_mentions[key] += count
-        tf = self.keyword_tf
+        # ~100 terms per document, in the parent process while the workers compute: plain dict
+        # gets (a Counter's += calls Counter.__missing__ in Python for every new term).
+        docs, counts, tf = self.keyword_docs, self.keyword_counts, self.keyword_tf
+        docs_get, counts_get, tf_get, log = docs.get, counts.get, tf.get, math.log
         for term, count in d.keyword_counts.items():
-            self.keyword_docs[term] += 1
-            self.keyword_counts[term] += count
-            tf[term] = tf.get(term, 0.0) + 1.0 + math.log(count)
+            docs[term] = docs_get(term, 0) + 1
+            counts[term] = counts_get(term, 0) + count
+            tf[term] = tf_get(term, 0.0) + 1.0 + log(count)
+        setdefault = self.keyword_info.setdefault
         for term, value in d.keyword_info.items():
-            if term not in self.keyword_info:
-                self.keyword_info[term] = value
+            setdefault(term, value)
         if _prune(self.entity_docs, MAX_ENTITIES, self.entity_mentions):
             self.approximate = True
         if _prune(self.keyword_docs, MAX_TERMS, self.keyword_counts, self.keyword_tf, self.keyword_info):

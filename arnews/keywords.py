@@ -134,6 +134,8 @@ class _Cand:
 
 def _most_common(counts: dict[str, int]) -> str:
     """The key with the highest count, the first inserted on ties (as Counter.most_common(1))."""
+    if len(counts) == 1:  # most candidates are seen in one form (and most words with one gloss)
+        return next(iter(counts))
     return max(counts, key=counts.__getitem__)
 
 
@@ -295,8 +297,9 @@ def _units(doc: Document, stop: frozenset[str], verbs: bool, allow_names: bool) 
         if tok.kind not in _WORD_KINDS:
             append(None)
             continue
+        procl, encl = tok.proclitics, tok.enclitics  # (most are empty: no tuple() call for them)
         ck = (tok.text, tok.norm, tok.kind, tok.lemma, tok.analysis_source, tok.pos, tok.gloss,
-              tuple(tok.proclitics or ()), tuple(tok.enclitics or ()))
+              tuple(procl) if procl else (), tuple(encl) if encl else ())
         info = cache.get(ck)
         if info is None:
             info = cache[ck] = _token_info(tok, stop, verbs)
@@ -390,6 +393,7 @@ def _candidates(doc: Document, units: list[_Unit | None], allow_names: bool, max
                 g[u.gloss] = g.get(u.gloss, 0) + 1
 
     words = [u for u in units if u is not None]
+    n_words = len(words)
     modifiers: set[int] = set()
     for n, u in enumerate(words):
         if u.usable:
@@ -397,7 +401,8 @@ def _candidates(doc: Document, units: list[_Unit | None], allow_names: bool, max
         if u.cls is None:
             continue
         seq = [u]
-        for v in words[n + 1 : n + max_len]:
+        for m in range(n + 1, min(n + max_len, n_words)):  # (no slice of `words` per word)
+            v = words[m]
             last = seq[-1]  # _adjacent(doc, last, v), inlined: this runs for most word pairs
             if v.sentence != last.sentence or (v.start > last.end and text[last.end : v.start].strip()):
                 break
@@ -478,7 +483,8 @@ def _score_stats(cands: dict[tuple, _Cand], n_sent: int, params: dict[str, float
     for c in cands.values():
         count = len(c.positions)  # c.count
         terms = c.terms
-        idf = sum(_bg_idf(t) for t in terms) / len(terms)
+        # (One term: the same float as the sum / 1, without the generator.)
+        idf = _bg_idf(terms[0]) if len(terms) == 1 else sum(_bg_idf(t) for t in terms) / len(terms)
         first = min(c.sentences)
         pos = 1.0 + pos_weight / (1.0 + first)
         spread = 1.0 + spread_weight * len(c.sentences) / max(n_sent, 1)
