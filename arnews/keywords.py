@@ -608,9 +608,9 @@ def _gloss(c: _Cand) -> str | None:
     if len(c.glosses) == 1:  # a word
         g = c.glosses[0]
         return _most_common(g) if g else None
-    parts = [_most_common(g) if g else None for g in c.glosses]
-    if len(parts) == 1:
-        return parts[0]
+    # In a phrase each word keeps its first sense only ("delegation / Wafd" -> "delegation"):
+    # "X / Y" inside a composed English phrase reads as nonsense.
+    parts = [_most_common(g).split(" / ")[0] if g else None for g in c.glosses]
     if not all(parts):
         return None
     # English order: adjectives before their noun, a construct chain as "X of Y".

@@ -34,6 +34,14 @@ def keys(doc, n=None):
     return [match_key(k.lemma) for k in doc.keywords[:n]]
 
 
+def test_ambiguous_lemma_shows_its_senses_but_a_phrase_only_the_first(seed_doc):
+    by_lemma = {k.lemma: k for k in seed_doc.keywords}
+    assert by_lemma["مقاطعة"].gloss == "boycott / region"  # مقاطعة كورسك: the province
+    for k in seed_doc.keywords:
+        if k.kind == "phrase":
+            assert " / " not in (k.gloss or ""), k
+
+
 def test_seed_top_keywords_are_content_lemmas_with_glosses(seed_doc):
     assert seed_doc.ok, seed_doc.error
     top = keys(seed_doc, 30)

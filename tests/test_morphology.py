@@ -106,6 +106,16 @@ def test_seed_words_lemma_pos_gloss_and_segments(builtin):
     assert res["الرئيس"].lemma_diac == "رَئِيس"
 
 
+def test_senses_of_one_lemma_on_one_stem_are_all_glossed(builtin):
+    # BAMA lists مُقاطَعَة twice on the same stem: "boycott" and "region;district;county".
+    a = builtin.analyze_sentence(["في", "مقاطعة", "كورسك"])[1]
+    assert a.lemma == "مقاطعة"
+    assert a.gloss.split(" / ") == ["boycott", "region;district;county"]
+    # A passive reading is another stem of the same verb, not another sense.
+    v = builtin.analyze_sentence(["ووصفت", "الوزارة", "الاتهامات"])[0]
+    assert " / " not in (v.gloss or "")
+
+
 @pytest.mark.parametrize("name", ["بايدن", "زاخاروفا", "سكابييفا", "سابرينا"])
 def test_foreign_names_are_proper_nouns_with_the_word_as_lemma(builtin, name):
     sent = ["قالت", "المتحدثة", name, "إن", "الوضع", "خطير"]

@@ -207,6 +207,16 @@ def _gloss(a: dict) -> str | None:
 _FOREIGN_END = ("يا", "فا", "وف", "يف", "سكي", "ينغ", "ونغ", "يس", "وس", "غ")
 
 
+def _add_sense(c: Candidate, a: dict, first_stem: str | None) -> None:
+    """Another sense of the same lemma on the same diacritised stem (مقاطعة: "boycott", "region"):
+    nothing here tells them apart, so the gloss lists both ("boycott / region;district;county")
+    instead of silently showing the first. (Other stems of one lemma, such as a passive verb or a
+    plural, only repeat the first sense in another form.)"""
+    g = _gloss(a)
+    if g and c.gloss and first_stem and a.get("stem") == first_stem and g not in c.gloss.split(" / "):
+        c.gloss = f"{c.gloss} / {g}"
+
+
 def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: dict[str, float],
                      weights: dict[str, float] | None = None) -> list[Candidate]:
     """Candidates with their static features (not yet scored).
@@ -221,6 +231,7 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
     # Per candidate while grouping: [analyses merged into it, all of them spelling variants?,
     # also a closed-class reading?] (identity-keyed; Candidate defines no __eq__).
     tally: dict[Candidate, list] = {}
+    first_stem: dict[Candidate, str | None] = {}  # the diacritised stem of each group's first analysis
     nlex = 0
     for a in analyses:
         pos = a.get("pos") or "noun"
@@ -255,8 +266,11 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
                           "backoff" if backoff else "lexicon", None)
             groups[key] = c
             t = tally[c] = [0, True, False]
+            first_stem[c] = a.get("stem")
         else:
             t = tally[c]
+            if not backoff:
+                _add_sense(c, a, first_stem[c])
         t[0] += 1
         if src != "spvar":
             t[1] = False
