@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..document import Document, Mention, Source
+from ..document import Document, Mention, Source, Token
 from .canonical import canonical_form, clitic_prefix, surface_offset
 from .evaluate import spans
 from .features import clitic_candidates, key, resources
@@ -56,14 +56,20 @@ def _tag_spans(doc: Document, backend) -> list[tuple[int, int, str]]:
             continue
         words = [t.text for t in toks]
         analyses = [_Analysis(t) for t in toks] if any(t.pos for t in toks) else None
-        tags = backend.tag(words, analyses)
-        for s, e, typ in sorted(spans(tags)):
-            while s < e and toks[s].kind not in _WORD_KINDS:
-                s += 1
-            while e > s and toks[e - 1].kind not in _WORD_KINDS:
-                e -= 1
-            if s < e:
-                out.append((sent.token_start + s, sent.token_start + e, typ))
+        out.extend(_word_spans(toks, backend.tag(words, analyses), sent.token_start))
+    return out
+
+
+def _word_spans(toks: list[Token], tags: list[str], offset: int) -> list[tuple[int, int, str]]:
+    """The tagged spans of one sentence as document token ranges, punctuation trimmed off the ends."""
+    out = []
+    for s, e, typ in sorted(spans(tags)):
+        while s < e and toks[s].kind not in _WORD_KINDS:
+            s += 1
+        while e > s and toks[e - 1].kind not in _WORD_KINDS:
+            e -= 1
+        if s < e:
+            out.append((offset + s, offset + e, typ))
     return out
 
 
@@ -234,14 +240,7 @@ def consistent_tags(sentences: list[list[str]], tags: list[list[str]]) -> list[l
             tokens.append(Token(w, pos, pos + len(w), w, token_kind(w), si))
             pos += len(w) + 1
         sents.append(Sentence(tokens[t0].start if words else pos, pos, t0, len(tokens)))
-        toks = tokens[t0:]
-        for s, e, typ in sorted(spans(tg)):
-            while s < e and toks[s].kind not in _WORD_KINDS:
-                s += 1
-            while e > s and toks[e - 1].kind not in _WORD_KINDS:
-                e -= 1
-            if s < e:
-                found.append((t0 + s, t0 + e, typ))
+        found.extend(_word_spans(tokens[t0:], tg, t0))
     doc.tokens, doc.sentences = tokens, sents
     found = consistent(doc, found)
     out = [["O"] * len(words) for words in sentences]
