@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..document import Document, Mention, Source, Token
+from ..document import Document, Mention, Sentence, Source, Token
 from .canonical import canonical_form, clitic_prefix, surface_offset
 from .evaluate import spans
 from .features import clitic_candidates, key, resources
@@ -226,7 +226,6 @@ def consistent_tags(sentences: list[list[str]], tags: list[list[str]]) -> list[l
     benchmarks/ner_f1.py, where a corpus without document markers is scored sentence by sentence
     with the neighbouring sentences as the document.
     """
-    from ..document import Sentence, Token
     from ..tokenize import token_kind
 
     doc = Document(Source("sentences", "\n".join(" ".join(words) for words in sentences), "utf-8"))
