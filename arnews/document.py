@@ -12,6 +12,10 @@ from typing import Any
 SCHEMA_VERSION = "1.0"
 
 
+# Token kinds that count as words (stats, keywords); hot loops test `kind in WORD_KINDS` directly.
+WORD_KINDS = ("arabic", "latin")
+
+
 @dataclass
 class Source:
     """A decoded input: where it came from and how it was decoded."""
@@ -46,7 +50,7 @@ class Token:
 
     @property
     def is_word(self) -> bool:
-        return self.kind in ("arabic", "latin")
+        return self.kind in WORD_KINDS
 
 
 @dataclass

@@ -40,7 +40,7 @@ from importlib import resources
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Iterable
 
-from .document import Document, Keyword, Token
+from .document import WORD_KINDS, Document, Keyword, Token
 from .normalize import match_key, strip_diacritics
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -273,7 +273,6 @@ def _same(new: str | None, old: str | None) -> str | None:
 # (word, analysis) and kept per (stop-word set, verbs) setting. Bounded: cleared when full.
 _INFO_CACHES: dict[tuple[frozenset[str], bool], dict[tuple, _TokenInfo]] = {}
 _INFO_MAX = 100_000
-_WORD_KINDS = ("arabic", "latin")  # Token.is_word, inlined in the loop below
 
 
 def _units(doc: Document, stop: frozenset[str], verbs: bool, allow_names: bool) -> list[_Unit | None]:
@@ -294,7 +293,7 @@ def _units(doc: Document, stop: frozenset[str], verbs: bool, allow_names: bool) 
     units: list[_Unit | None] = []
     append = units.append
     for i, tok in enumerate(doc.tokens):
-        if tok.kind not in _WORD_KINDS:
+        if tok.kind not in WORD_KINDS:
             append(None)
             continue
         procl, encl = tok.proclitics, tok.enclitics  # (most are empty: no tuple() call for them)
@@ -672,7 +671,7 @@ def extract_keywords(doc: Document, pipe: "Pipeline") -> None:
     # "no lemmas" when there are words and none has a lemma (stops at the first word with one).
     lemmas = None
     for t in doc.tokens:
-        if t.kind in _WORD_KINDS:
+        if t.kind in WORD_KINDS:
             lemmas = bool(t.lemma)
             if lemmas:
                 break

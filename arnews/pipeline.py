@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from .document import Document, Source, Stats
+from .document import WORD_KINDS, Document, Source, Stats
 from .normalize import DEFAULT_STEPS, Normalizer
 from .tokenize import arabic_share, tokenize
 
@@ -112,7 +112,7 @@ def stage_tokens(doc: Document, pipe: Pipeline) -> None:
     counts: dict[str, int] = {}
     for t in doc.tokens:
         kind = t.kind
-        if kind == "arabic" or kind == "latin":
+        if kind in WORD_KINDS:
             words += 1
             if kind == "arabic":
                 arabic_words += 1
