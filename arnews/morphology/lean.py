@@ -42,6 +42,12 @@ def _translate_table(norm_map) -> dict[int, str] | None:
     return {ord(k): v for k, v in charmap.items() if v is not None}  # None: the character is kept
 
 
+def _compatible_suffixes(suffix_analyses, psc) -> tuple:
+    """The suffix analyses whose category goes with the prefix's (`psc`), in DB order, as
+    (category, enc0, undiacritised surface)."""
+    return tuple((xcat, xf.get("enc0"), xf.get("_dd", "")) for xcat, xf in suffix_analyses if xcat in psc)
+
+
 class LeanAnalyzer(Analyzer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,8 +99,7 @@ class LeanAnalyzer(Analyzer):
         key = (suffix, pcat)
         hit = self._suffix_cache.get(key)
         if hit is None:
-            hit = self._suffix_cache[key] = tuple((xcat, xf.get("enc0"), xf.get("_dd", ""))
-                                                  for xcat, xf in suffix_analyses if xcat in psc)
+            hit = self._suffix_cache[key] = _compatible_suffixes(suffix_analyses, psc)
         return hit
 
     def _combined_analyses(self, word_dediac, prefix_analyses, stem_analyses, suffix_analyses, suffix=None):
@@ -109,8 +114,7 @@ class LeanAnalyzer(Analyzer):
             if psc is None:
                 continue
             if suffix is None:  # (called without the suffix string: nothing to cache by)
-                suffixes = tuple((xcat, xf.get("enc0"), xf.get("_dd", "")) for xcat, xf in suffix_analyses
-                                 if xcat in psc)
+                suffixes = _compatible_suffixes(suffix_analyses, psc)
             else:
                 suffixes = self._suffixes_for(suffix, pcat, suffix_analyses, psc)
             if not suffixes:
