@@ -34,7 +34,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from operator import itemgetter
@@ -88,6 +89,7 @@ class _Unit:
     key: str  # lemma in match_key form: what groups inflected forms
     lemma: str  # lemma for display
     form: str  # the word without leading conjunction/preposition clitics, article kept
+    bare: str  # the word as written, without diacritics
     gloss: str | None
     cls: str | None  # noun | adj | name | verb | None (not a content word)
     sentence: int
@@ -100,31 +102,32 @@ class _Unit:
     usable: bool = True  # may stand as a single keyword (names only with --names)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cand:
+    """A candidate term and what its occurrences add up to.
+
+    Made with its first occurrence (the containers already holding it): a document makes thousands
+    of candidates, most seen once, and default factories or a first ``get``-and-increment would
+    cost Python-level calls for each. Counts are plain dicts ({value: count}, first seen first),
+    not Counters, for the same reason; _most_common() picks what Counter.most_common(1) would.
+    """
+
     terms: tuple[str, ...]  # lemma keys
-    lemmas: tuple[str, ...]
+    label: str  # the lemmas for display, space-separated
     kind: str
-    positions: list[int] = field(default_factory=list)  # index of the first unit of each occurrence
-    sentences: set[int] = field(default_factory=set)
-    # Counts kept in plain dicts ({value: count}, first seen first), not Counters: a document makes
-    # thousands of them and Counter() costs a Python-level __init__ each. _most_common() picks
-    # what Counter.most_common(1) would (the first of the most frequent).
-    surfaces: dict[str, int] = field(default_factory=dict)
-    offsets: list[tuple[int, int]] = field(default_factory=list)
-    glosses: list[dict[str, int]] = field(default_factory=list)  # per word of the term: {gloss: count}
-    classes: tuple[str, ...] = ()
-    modifier: set[int] = field(default_factory=set)  # (words) positions where it modifies a preceding noun
+    classes: tuple[str, ...]
+    positions: list[int]  # index of the first unit of each occurrence
+    sentences: set[int]
+    surfaces: dict[str, int]
+    offsets: list[tuple[int, int]]
+    glosses: list[dict[str, int]]  # per word of the term: {gloss: count}
+    modifier: int = 0  # (words) occurrences that modify a preceding noun
     adverbial: int = 0  # (words) occurrences in the indefinite accusative (أحيانا، مؤخرا)
     score: float = 0.0
 
     @property
     def count(self) -> int:
         return len(self.positions)
-
-    @property
-    def label(self) -> str:
-        return " ".join(self.lemmas)
 
     @property
     def surface(self) -> str:
@@ -147,30 +150,41 @@ def _by_count(counts: dict[str, int]) -> dict[str, int]:
 # --------------------------------------------------------------------------- tokens
 
 
-def _clitic_names(tok: Token) -> list[str]:
-    return [str(p) for p in (tok.proclitics or []) if p and str(p) not in ("0", "na")]
+# What the clitics of an analysis say, per distinct clitic tuple (a few hundred: و، ال، و+ال، ها ...).
+@lru_cache(maxsize=4096)
+def _proclitic_info(procls: tuple[str, ...]) -> tuple[bool, bool, bool, bool, int]:
+    """(any clitic?, article?, conjunction?, preposition?, number of clitics other than the article)."""
+    procs = [str(p) for p in procls if p and str(p) not in ("0", "na")]
+    lower = [p.lower() for p in procs]
+    article = any(p.startswith(("al_", "al", "ال")) and not p.startswith("ala") for p in lower)
+    others = [p for p, low in zip(procs, lower) if not low.startswith(("al", "ال"))]  # one letter each
+    conj = any(p.startswith(_CONJ) for p in others)
+    prep = any(p.startswith(_PREP) for p in others)
+    return bool(procs), article, conj, prep, len(others)
 
 
-def _has(procs: list[str], prefixes: tuple[str, ...]) -> bool:
-    return any(p.startswith(prefixes) for p in procs if not p.lower().startswith(("al", "ال")))
+@lru_cache(maxsize=4096)
+def _enclitic_info(encls: tuple[str, ...]) -> tuple[bool, int]:
+    """(any pronoun enclitic?, letters it adds to the word)."""
+    encs = [e for e in encls if e and e not in ("0", "na")]
+    return bool(encs), sum(len(strip_diacritics(e)) for e in encs if not e.isascii())
 
 
-def _display_form(tok: Token) -> tuple[str, bool, bool]:
-    """(word without leading و/ف/ب/ل/ك clitics but with its article, joined?, definite?)."""
-    text = strip_diacritics(tok.text)
-    procs = _clitic_names(tok)
-    article = any(p.lower().startswith(("al_", "al", "ال")) and not p.lower().startswith("ala") for p in procs)
-    conj = _has(procs, _CONJ)
-    prep = _has(procs, _PREP)
-    if procs:
-        n = sum(1 for p in procs if not p.lower().startswith(("al", "ال")))
-        # Prefixes are one letter each; drop them, restoring the article's alef after لـ (للقوات → القوات).
+def _display_form(tok: Token, bare: str) -> tuple[str, bool, bool, bool]:
+    """(word without leading و/ف/ب/ل/ك clitics but with its article, joined?, definite?, possessed?).
+
+    `bare` is the token's text without diacritics.
+    """
+    text = bare
+    clitics, article, conj, prep, n = _proclitic_info(tuple(tok.proclitics)) if tok.proclitics else _NO_PROCLITICS
+    if clitics:
+        # Drop the clitics, restoring the article's alef after لـ (للقوات → القوات).
         if prep and article and n >= 1 and text[n - 1 : n + 1] == "لل":
             text = "ال" + text[n + 1 :]
         elif n and len(text) - n >= 2:
             text = text[n:]
         text, possessed = _strip_enclitics(tok, text)
-        return text, conj or prep, article or possessed or text.startswith("ال")
+        return text, conj or prep, article or possessed or text.startswith("ال"), possessed
     # No clitic analysis: strip و/ف before an article or a preposition + article, and ب/ك/ل
     # before an article (وبالقوات → القوات, للقوات → القوات).
     joined = False
@@ -181,14 +195,18 @@ def _display_form(tok: Token) -> tuple[str, bool, bool]:
     elif len(text) > 4 and text.startswith("لل"):
         text, joined = "ا" + text[1:], True
     text, possessed = _strip_enclitics(tok, text)
-    return text, joined, possessed or text.startswith("ال")
+    return text, joined, possessed or text.startswith("ال"), possessed
+
+
+_NO_PROCLITICS = _proclitic_info(())
 
 
 def _strip_enclitics(tok: Token, text: str) -> tuple[str, bool]:
     """The word without its pronoun enclitic (قلقه → قلق, حكومتها → حكومة), and whether it had one."""
-    encs = [e for e in (tok.enclitics or []) if e and e not in ("0", "na")]
-    n = sum(len(strip_diacritics(e)) for e in encs if not e.isascii())
-    if not encs:
+    if not tok.enclitics:
+        return text, False
+    possessed, n = _enclitic_info(tuple(tok.enclitics))
+    if not possessed:
         return text, False
     if n and len(text) - n >= 2:
         text = text[:-n]
@@ -209,7 +227,8 @@ def _fallback_lemma(norm: str) -> str:
     return w
 
 
-def _classify(tok: Token, key: str, norm_key: str, stop: frozenset[str], in_name: bool, verbs: bool) -> str | None:
+def _classify(tok: Token, key: str, norm_key: str, stop: frozenset[str], verbs: bool) -> str | None:
+    """The word's class outside a name mention (inside one, nouns and adjectives count as names)."""
     pos = (tok.pos or "").lower()
     if tok.kind == "latin":
         return "name" if len(tok.text) > 2 and norm_key not in stop else None
@@ -220,13 +239,13 @@ def _classify(tok: Token, key: str, norm_key: str, stop: frozenset[str], in_name
     if key not in CONTENT_WHITELIST and (norm_key in stop or key in stop) or len(key) < 2:
         return None
     if tok.lemma is None or not pos:  # no morphology: every non-stop word counts as a noun
-        return "name" if in_name else "noun"
+        return "noun"
     if pos in NAME_POS:
         return "name"
     if pos in NOUN_POS:
-        return "name" if in_name else "noun"
+        return "noun"
     if pos in ADJ_POS:
-        return "name" if in_name else "adj"
+        return "adj"
     if pos in VERB_POS:
         return "verb" if verbs else None
     if pos in ("foreign", "abbrev"):
@@ -234,35 +253,43 @@ def _classify(tok: Token, key: str, norm_key: str, stop: frozenset[str], in_name
     return None
 
 
-# What _units derives from a token's text and analysis alone:
-# (key, lemma, form, gloss, joined, definite, possessed, tanwin, class outside a name, class inside one).
-_TokenInfo = tuple[str, str, str, "str | None", bool, bool, bool, bool, "str | None", "str | None"]
+# What _units derives from a token's text and analysis alone: (key, lemma, form, text without
+# diacritics, gloss, joined, definite, possessed, tanwin, class outside a name, class inside one).
+_TokenInfo = tuple[str, str, str, str, "str | None", bool, bool, bool, bool, "str | None", "str | None"]
+_UNCLASSED: _TokenInfo = ("", "", "", "", None, False, False, False, False, None, None)  # see _token_info
 
 
-def _token_info(tok: Token, stop: frozenset[str], verbs: bool) -> _TokenInfo:
+def _token_info(tok: Token, stop: frozenset[str], verbs: bool, classed: bool = False) -> _TokenInfo:
+    """With `classed`, for a word that is not a content word only its class (None) is filled in:
+    that is all that _units(classed=True) uses."""
     norm_key = match_key(tok.norm)
-    if tok.lemma and tok.analysis_source in ("backoff", "guess"):
-        # Guessed names keep their article (الفيسبوك، والفيسبوك → الفيسبوك): group without it.
-        lemma = strip_diacritics(tok.lemma)
-        if lemma.startswith("ال") and len(lemma) >= 5:
-            lemma = lemma[2:]
-        key = match_key(lemma)
-    elif tok.lemma:
-        lemma = strip_diacritics(tok.lemma)
-        key = match_key(lemma)
+    if tok.lemma:
+        lemma, key = _lemma_key(tok.lemma, tok.analysis_source in ("backoff", "guess"))
     else:  # no morphology: drop clitics and article from the word
         key = _fallback_lemma(norm_key)
         lemma = _fallback_lemma(strip_diacritics(tok.text)) if tok.kind == "arabic" else tok.text
-    form, joined, definite = _display_form(tok)
-    gloss = (tok.gloss or "").split(";")[0].strip() or None if tok.gloss else None
-    possessed = any(e and e not in ("0", "na") for e in (tok.enclitics or []))
+    cls = _classify(tok, key, norm_key, stop, verbs)
+    if cls is None and classed:
+        return _UNCLASSED
     bare = strip_diacritics(tok.text)
+    form, joined, definite, possessed = _display_form(tok, bare)
+    gloss = (tok.gloss or "").split(";")[0].strip() or None if tok.gloss else None
     tanwin = "\u064b" in tok.text or (bare.endswith("ا") and not lemma.endswith(("ا", "ى", "اء")) and not possessed)
     # Cached for the life of the process: where a derived string equals one the token already
     # holds (most do), keep that object rather than a second copy.
     lemma = _same(lemma, tok.lemma)
-    return (_same(key, lemma), lemma, _same(form, tok.text), _same(gloss, tok.gloss), joined, definite, possessed,
-            tanwin, _classify(tok, key, norm_key, stop, False, verbs), _classify(tok, key, norm_key, stop, True, verbs))
+    return (_same(key, lemma), lemma, _same(form, tok.text), _same(bare, tok.text), _same(gloss, tok.gloss), joined,
+            definite, possessed, tanwin, cls, "name" if cls in ("noun", "adj") else cls)
+
+
+@lru_cache(maxsize=20_000)  # (a word's lemma recurs in its other forms: 10k lemmas in 30k words)
+def _lemma_key(lemma: str, guessed: bool) -> tuple[str, str]:
+    """(lemma for display, lemma key) of an analysis."""
+    lemma = strip_diacritics(lemma)
+    # Guessed names keep their article (الفيسبوك، والفيسبوك → الفيسبوك): group without it.
+    if guessed and lemma.startswith("ال") and len(lemma) >= 5:
+        lemma = lemma[2:]
+    return lemma, match_key(lemma)
 
 
 def _same(new: str | None, old: str | None) -> str | None:
@@ -270,151 +297,160 @@ def _same(new: str | None, old: str | None) -> str | None:
 
 
 # News repeats the same words with the same analyses: _token_info is computed once per distinct
-# (word, analysis) and kept per (stop-word set, verbs) setting. Bounded: cleared when full.
-_INFO_CACHES: dict[tuple[frozenset[str], bool], dict[tuple, _TokenInfo]] = {}
+# (word, analysis) and kept per (stop-word set, verbs, classed) setting. Bounded: cleared when full.
+_INFO_CACHES: dict[tuple[frozenset[str], bool, bool], dict[tuple, _TokenInfo]] = {}
 _INFO_MAX = 100_000
 
 
-def _units(doc: Document, stop: frozenset[str], verbs: bool, allow_names: bool) -> list[_Unit | None]:
-    in_name: set[int] = set()
+def _units(doc: Document, stop: frozenset[str], verbs: bool, allow_names: bool, classed: bool = False
+           ) -> list[_Unit | None]:
+    """One unit per token, None for tokens that are not words. With `classed`, only the units of
+    content words (class not None), which is all that _candidates needs: another token stands between
+    two words like any non-space text, so no phrase runs across it either way."""
+    tokens = doc.tokens
+    text = doc.text
+    in_name: set[int] = set()  # tokens that start inside a name mention
     if doc.entities:
-        spans = sorted((m.start, m.end) for m in doc.entities if m.label in ("PERSON", "LOCATION", "ORGANIZATION", "MISC"))
-        j = 0
-        for i, t in enumerate(doc.tokens):
-            while j < len(spans) and spans[j][1] <= t.start:
-                j += 1
-            if j < len(spans) and spans[j][0] <= t.start < spans[j][1]:
-                in_name.add(i)
+        starts = [t.start for t in tokens]  # (in text order)
+        for m in doc.entities:
+            if m.label in ("PERSON", "LOCATION", "ORGANIZATION", "MISC"):
+                in_name.update(range(bisect_left(starts, m.start), bisect_left(starts, m.end)))
     if not isinstance(stop, frozenset):  # (a set or list from a caller: the cache key must be hashable)
         stop = frozenset(stop)
-    cache = _INFO_CACHES.get((stop, verbs))
+    cache = _INFO_CACHES.get((stop, verbs, classed))
     if cache is None or len(cache) >= _INFO_MAX:
-        cache = _INFO_CACHES[(stop, verbs)] = {}
+        cache = _INFO_CACHES[(stop, verbs, classed)] = {}
     units: list[_Unit | None] = []
     append = units.append
-    for i, tok in enumerate(doc.tokens):
+    prev: _Unit | None = None  # the previous token's unit
+    for i, tok in enumerate(tokens):
         if tok.kind not in WORD_KINDS:
-            append(None)
+            if not classed:
+                append(None)
+            prev = None
             continue
         procl, encl = tok.proclitics, tok.enclitics  # (most are empty: no tuple() call for them)
         ck = (tok.text, tok.norm, tok.kind, tok.lemma, tok.analysis_source, tok.pos, tok.gloss,
               tuple(procl) if procl else (), tuple(encl) if encl else ())
         info = cache.get(ck)
         if info is None:
-            info = cache[ck] = _token_info(tok, stop, verbs)
-        key, lemma, form, gloss, joined, definite, possessed, tanwin, cls, cls_in_name = info
-        if i in in_name:
-            cls = cls_in_name
-        usable = cls is not None and (cls != "name" or allow_names)
-        append(_Unit(i, key, lemma, form, gloss, cls, tok.sentence, tok.start, tok.end, definite, joined,
-                     possessed, tanwin, usable))
-    # An adjective right after a name belongs to it (كوريا الشمالية، ألمانيا الغربية).
-    prev: _Unit | None = None
-    for u in units:
-        if u is None:
+            info = cache[ck] = _token_info(tok, stop, verbs, classed)
+        if info is _UNCLASSED:  # (classed: not a content word)
             prev = None
             continue
-        if u.cls == "adj" and prev is not None and prev.cls == "name" and not u.joined and _adjacent(doc, prev, u):
-            u.cls, u.usable = "name", allow_names
-        prev = u
+        key, lemma, form, bare, gloss, joined, definite, possessed, tanwin, cls, cls_in_name = info
+        if i in in_name:
+            cls = cls_in_name
+        sentence, start = tok.sentence, tok.start
+        # An adjective right after a name belongs to it (كوريا الشمالية، ألمانيا الغربية).
+        if (cls == "adj" and prev is not None and prev.cls == "name" and not joined and prev.sentence == sentence
+                and not text[prev.end : start].strip()):
+            cls, usable = "name", allow_names
+        else:
+            usable = cls is not None and (cls != "name" or allow_names)
+        prev = _Unit(i, key, lemma, form, bare, gloss, cls, sentence, start, tok.end, definite, joined, possessed,
+                     tanwin, usable)
+        append(prev)
     return units
 
 
 # --------------------------------------------------------------------------- candidates
 
 
-def _adjacent(doc: Document, a: _Unit, b: _Unit) -> bool:
-    return a.sentence == b.sentence and doc.text[a.end : b.start].strip() == ""
-
-
-def _phrase_ok(seq: list[_Unit], allow_names: bool) -> bool:
-    """noun (noun|name)* adj*: a construct chain, then adjectives; no clitic-joined inner words."""
-    head = seq[0]
-    if head.cls not in ("noun",) and not (allow_names and head.cls == "name"):
-        return False
-    seen_adj = False
-    prev = head
-    for u in seq[1:]:
-        if u.joined or u.possessed or u.cls is None or u.cls == "verb":
-            return False
-        # Nisba words (كوري، عسكري) are often tagged noun; after a noun with the same definiteness
-        # they are adjectives (القوات الكورية).
-        nisba = u.cls == "noun" and u.key.endswith("ي") and u.definite == prev.definite and prev.cls != "adj"
-        if u.cls == "adj" or nisba:
-            seen_adj = True
-        elif u.cls in ("noun", "name"):
-            if seen_adj or prev.definite or prev.tanwin:  # a definite or tanwin noun cannot head a construct
-                return False
-            if u.cls == "name" and not allow_names:
-                return False
-        prev = u
-    if seq[-1].cls == "name" and not allow_names:
-        return False
-    return True
+def _continues(prev: _Unit, u: _Unit, seen_adj: bool, allow_names: bool) -> bool | None:
+    """Whether a phrase ending in `prev` can go on with `u`: None if not, else whether the phrase then
+    has an adjective. Phrases are noun (noun|name)* adj*: a construct chain, then adjectives; no
+    clitic-joined inner words. (A phrase that cannot go on with `u` cannot with anything after it.)
+    """
+    cls = u.cls
+    if u.joined or u.possessed or cls is None or cls == "verb":
+        return None
+    # Nisba words (كوري، عسكري) are often tagged noun; after a noun with the same definiteness
+    # they are adjectives (القوات الكورية).
+    if cls == "adj" or (cls == "noun" and u.key.endswith("ي") and u.definite == prev.definite and prev.cls != "adj"):
+        return True
+    # A noun or a name continues a construct chain.
+    if seen_adj or prev.definite or prev.tanwin:  # a definite or tanwin noun cannot head a construct
+        return None
+    if cls == "name" and not allow_names:
+        return None
+    return False
 
 
 def _candidates(doc: Document, units: list[_Unit | None], allow_names: bool, max_len: int = 3) -> dict[tuple, _Cand]:
     cands: dict[tuple, _Cand] = {}
+    get = cands.get
     text = doc.text
 
-    def add_word(u: _Unit) -> None:
-        # The common case (a single word), kept lean: it runs for most word tokens.
-        terms = (u.key,)
-        c = cands.get(terms)
+    def add_phrase(seq: list[_Unit], surface: str | None) -> None:
+        first, last = seq[0], seq[-1]
+        terms = tuple([u.key for u in seq])
+        if surface is None:  # (see the loop below for the common case)
+            surface = " ".join((first.form + strip_diacritics(text[first.end : last.end])).split())
+        c = get(terms)
         if c is None:
-            c = cands[terms] = _Cand(terms, (u.lemma,), "word", glosses=[{}], classes=(u.cls or "",))
-        c.positions.append(u.index)
-        if u.tanwin:
-            c.adverbial += 1
-        c.sentences.add(u.sentence)
-        surfaces = c.surfaces
-        surfaces[u.form] = surfaces.get(u.form, 0) + 1
-        c.offsets.append((u.start, u.end))
-        if u.gloss:
-            g = c.glosses[0]
-            g[u.gloss] = g.get(u.gloss, 0) + 1
-
-    def add_phrase(seq: list[_Unit]) -> None:
-        terms = tuple(u.key for u in seq)
-        c = cands.get(terms)
-        if c is None:
-            c = cands[terms] = _Cand(terms, tuple(u.lemma for u in seq), "phrase",
-                                     glosses=[{} for _ in seq], classes=tuple(u.cls or "" for u in seq))
-        c.positions.append(seq[0].index)
-        c.sentences.add(seq[0].sentence)
-        # The phrase as written, minus leading conjunction/preposition clitics of its first word.
-        surface = seq[0].form + text[seq[0].end : seq[-1].end]
-        surface = " ".join(strip_diacritics(surface).split())
+            cands[terms] = _Cand(terms, " ".join([u.lemma for u in seq]), "phrase", tuple([u.cls for u in seq]),
+                                 [first.index], {first.sentence}, {surface: 1}, [(first.start, last.end)],
+                                 [{u.gloss: 1} if u.gloss else {} for u in seq])
+            return
+        c.positions.append(first.index)
+        c.sentences.add(first.sentence)
         c.surfaces[surface] = c.surfaces.get(surface, 0) + 1
-        c.offsets.append((seq[0].start, seq[-1].end))
+        c.offsets.append((first.start, last.end))
         for g, u in zip(c.glosses, seq):
             if u.gloss:
                 g[u.gloss] = g.get(u.gloss, 0) + 1
 
     words = [u for u in units if u is not None]
     n_words = len(words)
+    # Token indices of words that modify a preceding noun in a phrase. Every mark comes from a phrase
+    # that starts before the word, so it is final when the loop reaches the word.
     modifiers: set[int] = set()
     for n, u in enumerate(words):
-        if u.usable:
-            add_word(u)
-        if u.cls is None:
-            continue
-        seq = [u]
+        if u.usable:  # a single word: the common case, inlined
+            terms = (u.key,)
+            c = get(terms)
+            if c is None:
+                cands[terms] = _Cand(terms, u.lemma, "word", (u.cls,), [u.index], {u.sentence}, {u.form: 1},
+                                     [(u.start, u.end)], [{u.gloss: 1} if u.gloss else {}],
+                                     1 if u.index in modifiers else 0, 1 if u.tanwin else 0)
+            else:
+                c.positions.append(u.index)
+                c.sentences.add(u.sentence)
+                c.surfaces[u.form] = c.surfaces.get(u.form, 0) + 1
+                c.offsets.append((u.start, u.end))
+                if u.gloss:
+                    g = c.glosses[0]
+                    g[u.gloss] = g.get(u.gloss, 0) + 1
+                if u.index in modifiers:
+                    c.modifier += 1
+                if u.tanwin:
+                    c.adverbial += 1
+        if u.cls != "noun" and not (allow_names and u.cls == "name"):
+            continue  # only a noun (or a name, with names) heads a phrase
+        seen_adj: bool | None = False
+        last = u
+        # The phrase as written, minus leading conjunction/preposition clitics of its first word, with
+        # single spaces: the first word's form, then each next word without diacritics (tokens have no
+        # spaces; forms no diacritics), after a space where there was one. None when a word is empty
+        # without its diacritics (spaces around it would merge): add_phrase then works it out in full.
+        surface = u.form or None
         for m in range(n + 1, min(n + max_len, n_words)):  # (no slice of `words` per word)
             v = words[m]
-            last = seq[-1]  # _adjacent(doc, last, v), inlined: this runs for most word pairs
+            # Only spaces between the words, in one sentence.
             if v.sentence != last.sentence or (v.start > last.end and text[last.end : v.start].strip()):
                 break
-            seq.append(v)
-            if _phrase_ok(seq, allow_names):
-                add_phrase(seq)
-                if seq[-1].cls != "noun" or len(seq) > 2 or seq[-2].cls != "noun" or seq[-1].key.endswith("ي"):
-                    modifiers.add(seq[-1].index)
-            elif v.cls is None or v.joined or v.possessed:
+            seen_adj = _continues(last, v, seen_adj, allow_names)
+            if seen_adj is None:
                 break
-    for c in cands.values():
-        if c.kind == "word":
-            c.modifier = {p for p in c.positions if p in modifiers}
+            if surface is not None and v.bare:
+                surface = f"{surface} {v.bare}" if v.start > last.end else surface + v.bare
+            else:
+                surface = None
+            add_phrase(words[n : m + 1], surface)
+            if v.cls != "noun" or m - n > 1 or last.cls != "noun" or v.key.endswith("ي"):
+                modifiers.add(v.index)
+            last = v
     return cands
 
 
@@ -465,7 +501,7 @@ PARAMS: dict[str, float] = {
 
 def _is_modifier(c: _Cand) -> bool:
     """A bare adjective, or a word mostly used to modify a preceding noun (الكورية in القوات الكورية)."""
-    return bool(c.classes and c.classes[0] == "adj") or len(c.modifier) * 2 > c.count
+    return c.classes[0] == "adj" or c.modifier * 2 > len(c.positions)
 
 
 @lru_cache(maxsize=200_000)
@@ -479,28 +515,32 @@ def _score_stats(cands: dict[tuple, _Cand], n_sent: int, params: dict[str, float
     word_count = {c.terms[0]: len(c.positions) for c in cands.values() if c.kind == "word"}
     pos_weight, spread_weight, tf_exp, idf_exp = (params["pos_weight"], params["spread_weight"], params["tf_exp"],
                                                   params["idf_exp"])
+    phrase_boost, cohesion_exp, once_phrase, once_word, adj_penalty = (
+        params["phrase_boost"], params["cohesion_exp"], params["once_phrase"], params["once_word"],
+        params["adj_penalty"])
+    n_sent = max(n_sent, 1)
+    bg_idf = _bg_idf
     for c in cands.values():
         count = len(c.positions)  # c.count
         terms = c.terms
+        sentences = c.sentences
         # (One term: the same float as the sum / 1, without the generator.)
-        idf = _bg_idf(terms[0]) if len(terms) == 1 else sum(_bg_idf(t) for t in terms) / len(terms)
-        first = min(c.sentences)
-        pos = 1.0 + pos_weight / (1.0 + first)
-        spread = 1.0 + spread_weight * len(c.sentences) / max(n_sent, 1)
+        idf = bg_idf(terms[0]) if len(terms) == 1 else sum([bg_idf(t) for t in terms]) / len(terms)
+        pos = 1.0 + pos_weight / (1.0 + min(sentences))
+        spread = 1.0 + spread_weight * len(sentences) / n_sent
         s = (count ** tf_exp) * (idf ** idf_exp) * pos * spread
         if c.kind == "phrase":
-            parts = [word_count.get(t, count) for t in terms]
-            cohesion = count / max(min(parts), count)
-            s *= params["phrase_boost"] * (cohesion ** params["cohesion_exp"]) * (1 + 0.25 * (len(terms) - 2))
+            cohesion = count / max(min([word_count.get(t, count) for t in terms]), count)
+            s *= phrase_boost * (cohesion ** cohesion_exp) * (1 + 0.25 * (len(terms) - 2))
             if count == 1:
-                s *= params["once_phrase"]
+                s *= once_phrase
         else:
             if _is_modifier(c):
-                s *= params["adj_penalty"]
+                s *= adj_penalty
             if count == 1:
-                s *= params["once_word"]
+                s *= once_word
             if c.adverbial == count:  # only ever adverbial: أحيانا، مؤخرا، تقريبا
-                s *= params["adj_penalty"]
+                s *= adj_penalty
         c.score = s
 
 
@@ -550,17 +590,19 @@ DEDUP_WINDOW = 10
 
 
 def _select(cands: dict[tuple, _Cand], top: int, params: dict[str, float]) -> list[_Cand]:
-    """Best first; terms mostly used inside a listed longer phrase, and repeated surfaces, are dropped.
+    """The `top` best, best first; terms mostly used inside a listed longer phrase, and repeated surfaces,
+    are dropped.
 
     Two passes: the second also drops words and shorter phrases whose uses lie inside phrases
     among the first pass's top ten even when they ranked above them (مجلس under
-    مجلس الوزراء, الحرمين الشريفين under خادم الحرمين الشريفين).
+    مجلس الوزراء, الحرمين الشريفين under خادم الحرمين الشريفين). Each pass picks in rank order, so
+    it stops as soon as it has as many as are needed (a longer list would start the same).
     """
     ranked = sorted(cands.values(), key=lambda c: (-c.score, -len(c.positions), c.label))
-    limit = max(top, 50)
     Cover = dict[tuple[str, int], set[tuple]]  # (word key, token index) -> phrases listed there
+    dedup = params["dedup"]
 
-    def one_pass(pre: Cover) -> list[_Cand]:
+    def one_pass(pre: Cover, limit: int) -> list[_Cand]:
         chosen: list[_Cand] = []
         covered: Cover = defaultdict(set, {k: set(v) for k, v in pre.items()})
         surfaces: set[str] = set()
@@ -573,14 +615,15 @@ def _select(cands: dict[tuple, _Cand], top: int, params: dict[str, float]) -> li
             terms = c.terms
             # An occurrence is inside when every word of it is covered by some other listed phrase.
             inside = 0
-            for start in c.positions:
-                for j, t in enumerate(terms):
-                    by = covered.get((t, start + j))
-                    if not by or (len(by) == 1 and terms in by):
-                        break
-                else:
-                    inside += 1
-            if inside >= params["dedup"] * c.count:
+            if covered:
+                for start in c.positions:
+                    for j, t in enumerate(terms):
+                        by = covered.get((t, start + j))
+                        if not by or (len(by) == 1 and terms in by):
+                            break
+                    else:
+                        inside += 1
+            if inside >= dedup * len(c.positions):
                 continue
             chosen.append(c)
             surfaces.add(surface)
@@ -588,12 +631,14 @@ def _select(cands: dict[tuple, _Cand], top: int, params: dict[str, float]) -> li
                 _cover(covered, c)
         return chosen
 
-    first = one_pass({})
+    # (top < 1: the old fixed length, so that chosen[:top] stays what it was.)
+    limit = top if top > 0 else 50
+    first = one_pass({}, max(limit, DEDUP_WINDOW))
     pre: Cover = defaultdict(set)
     for c in first[:DEDUP_WINDOW]:  # a fixed window: the ranking must not depend on how many are asked for
         if c.kind == "phrase":
             _cover(pre, c)
-    return one_pass(pre) if pre else first
+    return one_pass(pre, limit) if pre else first
 
 
 def _cover(covered: dict[tuple[str, int], set[tuple]], phrase: _Cand) -> None:
@@ -609,24 +654,21 @@ def _gloss(c: _Cand) -> str | None:
         return _most_common(g) if g else None
     # In a phrase each word keeps its first sense only ("delegation / Wafd" -> "delegation"):
     # "X / Y" inside a composed English phrase reads as nonsense.
-    parts = [_most_common(g).split(" / ")[0] if g else None for g in c.glosses]
+    parts = [_most_common(g).partition(" / ")[0] if g else None for g in c.glosses]
     if not all(parts):
         return None
     # English order: adjectives before their noun, a construct chain as "X of Y".
-    nouns: list[str] = []
-    adjs: list[str] = []
-    for cls, g in zip(c.classes, parts):
-        if cls == "adj":
-            adjs.append(g)  # type: ignore[arg-type]
-        else:
-            nouns.append(g)  # type: ignore[arg-type]
+    classes = c.classes
+    if "adj" not in classes:  # (half the phrases: a construct chain alone)
+        return " of ".join(parts)  # type: ignore[arg-type]
+    nouns = [g for cls, g in zip(classes, parts) if cls != "adj"]
     if not nouns:
         return " ".join(parts)  # type: ignore[arg-type]
-    head = " ".join([*reversed(adjs), nouns[0]]) if len(nouns) == 1 else nouns[0]
-    if len(nouns) > 1:
-        tail = " ".join([*reversed(adjs), nouns[-1]]) if adjs else nouns[-1]
-        head = " of ".join([nouns[0], *nouns[1:-1], tail])
-    return head
+    adjs = [g for cls, g in zip(classes, parts) if cls == "adj"]
+    if len(nouns) == 1:
+        return " ".join([*reversed(adjs), nouns[0]])  # type: ignore[list-item]
+    tail = " ".join([*reversed(adjs), nouns[-1]]) if adjs else nouns[-1]  # type: ignore[list-item]
+    return " of ".join([nouns[0], *nouns[1:-1], tail])  # type: ignore[list-item]
 
 
 def _keyword(c: _Cand, best: float) -> Keyword:
@@ -637,8 +679,7 @@ def _keyword(c: _Cand, best: float) -> Keyword:
 def keyword_candidates(doc: Document, stopwords: frozenset[str], *, verbs: bool = False, names: bool = False
                        ) -> dict[tuple, _Cand]:
     """Every candidate term of the document (words and phrases) with counts, positions and surfaces."""
-    units = _units(doc, stopwords, verbs, names)
-    return _candidates(doc, units, names)
+    return _candidates(doc, _units(doc, stopwords, verbs, names, classed=True), names)
 
 
 def rank_keywords(doc: Document, stopwords: frozenset[str], *, top: int = 10, verbs: bool = False,
@@ -646,7 +687,7 @@ def rank_keywords(doc: Document, stopwords: frozenset[str], *, top: int = 10, ve
                   ) -> tuple[list[Keyword], dict[tuple, _Cand]]:
     """The `top` best keywords of one document (fewer when there are not enough), best first; the best scores 1.0."""
     p = {**PARAMS, **(params or {})}
-    units = _units(doc, stopwords, verbs, names)
+    units = _units(doc, stopwords, verbs, names, classed=True)  # (both scorers use content words only)
     cands = _candidates(doc, units, names)
     if scorer == "graph":
         _score_graph(cands, units, p)
@@ -685,7 +726,7 @@ def extract_keywords(doc: Document, pipe: "Pipeline") -> None:
         if c.kind == "phrase" or not _is_modifier(c):
             label = c.label
             counts[label] = len(c.positions)
-            info[label] = [c.surface, _gloss(c)]
+            info[label] = [_most_common(c.surfaces), _gloss(c)]  # (c.surface, without the property call)
     doc.extra["keyword_candidates"] = counts
     doc.extra["keyword_info"] = info
 
