@@ -4,13 +4,13 @@
     python benchmarks/train_ner.py --cv 4     # 4-fold cross-validation on TRAIN only
 
 Defaults: the shared ANERcorp train/dev files and the packaged model path. Writes the model,
-its metadata (MODEL.json: feature groups, parameters, dev F1) and the training-name list
-(MODEL.names.tsv). The gazetteer and word clusters come from the package data (see
-arnews/entities/make_gazetteer.py and make_clusters.py). Morphology features come from
-arnews' built-in morphology backend, the one the CRF backend uses at inference when the
-caller passes no analyses. Deterministic: the same data gives the same model. The dev F1 it
-prints is the plain per-sentence tagging; benchmarks/ner_f1.py adds the document-consistency
-step the product applies (see its docstring).
+its metadata (MODEL.json: feature groups, parameters, dev F1), the training-name list
+(MODEL.names.tsv) and its weights as arrays for the numpy tagger (MODEL.weights.npz). The gazetteer, the external name lists and the word clusters come from the
+package data (see arnews/entities/make_gazetteer.py, make_names.py and make_clusters.py).
+Morphology features come from arnews' built-in morphology backend, the one the CRF backend
+uses at inference when the caller passes no analyses. Deterministic: the same data gives the
+same model. The dev F1 it prints is the plain per-sentence tagging; benchmarks/ner_f1.py adds
+the document-consistency step the product applies (see its docstring).
 
 Two things make the model generalise to names it has not seen:
 - the training-name list feature is jackknifed (each fold's list comes from the other folds;
@@ -35,9 +35,10 @@ sys.path.insert(0, str(ROOT))
 from arnews.entities import crf  # noqa: E402
 from arnews.entities.evaluate import read_bio, report, score  # noqa: E402
 from arnews.entities.features import FeatureExtractor, key  # noqa: E402
+from arnews.entities.viterbi import export_weights  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "ner" / "anercorp"
-VERSION = "anercorp-crf-5"
+VERSION = "anercorp-crf-6"
 # Features that name the word itself (dropped for name dropout).
 LEXICAL = ("w=", "s=", "b-=", "b+=", "ms=", "lem=", "tl=", "k0=", "k1=", "k2=", "hint=", "mk1=")
 
@@ -191,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             "c2": args.c2, "iterations": args.iterations, "folds": args.folds, "dropout": args.dropout,
             "scheme": args.scheme, "jackknife": "blocks"}
     out.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    export_weights(out)  # MODEL.weights.npz: the model's weights for the numpy tagger (batch workers)
     # Score through the backend itself: the features at inference are the features in training.
     backend = crf.CrfBackend(out)
     pred = [backend.tag(words) for words, _ in dev_sents]

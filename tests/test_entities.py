@@ -308,3 +308,68 @@ def test_dev_f1_does_not_regress():
     last = out.stdout.strip().splitlines()[-1]
     assert last.endswith("sentences=524")
     assert float(last.split()[0].split("=")[1]) >= 0.715, last
+
+
+def _tagger_pair():
+    """Two fresh CRF backends on the packaged model: one that only uses crfsuite, one that uses
+    the numpy tagger from its first sentence."""
+    from arnews.entities import crf as crf_module
+
+    plain, fast = crf_module.CrfBackend(), crf_module.CrfBackend()
+    plain._tagged = -10**12  # never reaches SWITCH_AFTER
+    fast._tagged = crf_module.SWITCH_AFTER + 1
+    return plain, fast
+
+
+def _sentences(text: str) -> list[list[str]]:
+    toks, sents = tokenize(text)
+    return [[t.text for t in toks[s.token_start:s.token_end]] for s in sents]
+
+
+def test_numpy_tagger_gives_crfsuites_tags():
+    """The numpy Viterbi (batch workers) and crfsuite (one article) tag alike, word for word,
+    on the seed article and on ANERcorp dev when present: 3,000 sentences of real news."""
+    from arnews.morphology import get_backend as morphology
+
+    from .helpers import SHARED_DATA
+
+    plain, fast = _tagger_pair()
+    sents = _sentences(SEED.read_text(encoding="utf-8"))
+    dev = SHARED_DATA / "ner" / "anercorp" / "dev.tsv"
+    if dev.exists():
+        sents += [words for words, _ in read_bio(dev)]
+    morph = morphology("builtin")
+    items = [(words, morph.analyze_sentence(words)) for words in sents]
+    expected = [plain.tag(words, analyses) for words, analyses in items]
+    assert fast.tag_sentences(items) == expected  # a whole "document" in one Viterbi pass
+    assert [fast.tag(words, analyses) for words, analyses in items[:50]] == expected[:50]
+    assert fast._chain is not None and plain._chain is None
+    assert sum(t != "O" for tags in expected for t in tags) > 100  # names were found, not all "O"
+
+
+def test_numpy_tagger_reads_a_model_without_an_export(tmp_path, monkeypatch):
+    """A model with no (or a stale) .weights.npz beside it is read from the .crfsuite file itself."""
+    from arnews.entities import viterbi
+    from arnews.entities.crf import MODEL
+
+    read = []
+    real_read = viterbi.read_model
+    monkeypatch.setattr(viterbi, "read_model", lambda m: read.append(m) or real_read(m))
+    shipped = viterbi.load_chain(MODEL)
+    assert read == []  # the packaged model has a matching export
+    model = tmp_path / "ner.crfsuite"
+    model.write_bytes(MODEL.read_bytes())
+    fresh = viterbi.load_chain(model)  # no export beside it
+    assert read == [model]
+    assert fresh.labels == shipped.labels and fresh.index == shipped.index
+    assert (fresh.trans == shipped.trans).all()
+    viterbi.export_weights(model)
+    viterbi.load_chain(model)
+    assert read == [model, model]  # (export_weights reads it once)
+    import numpy as np
+
+    stale = dict(real_read(MODEL), model_crc=np.array(0, dtype=np.int64))  # made from another model
+    with open(viterbi.weights_path(model), "wb") as fh:
+        np.savez(fh, **stale)
+    viterbi.load_chain(model)
+    assert read == [model, model, model]

@@ -1,4 +1,4 @@
-"""The embedded NER backend: a linear-chain CRF (python-crfsuite) shipped in the package.
+"""The embedded NER backend: a linear-chain CRF (trained with python-crfsuite) shipped in the package.
 
 The model's metadata (data/ner.json) says which feature groups it was trained with; the
 same groups are computed at inference: the training-name list (data/names.tsv) and, when
@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 MODEL = DATA / "ner.crfsuite"
 META = DATA / "ner.json"
 NAMES = DATA / "ner.names.tsv"
+SWITCH_AFTER = 400  # sentences tagged by crfsuite before this process moves to the numpy tagger
 
 
 def to_bilou(tags: list[str]) -> list[str]:
@@ -68,8 +69,6 @@ class CrfBackend:
     name = "crf"
 
     def __init__(self, model: Path = MODEL):
-        import pycrfsuite
-
         model = Path(model)
         meta = model.with_suffix(".json")
         info = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
@@ -78,8 +77,13 @@ class CrfBackend:
         self.bilou = info.get("scheme", "BIO") == "BILOU"
         lists = {"tl": read_names(names_path(model))} if info.get("names_list") else None
         self.extractor = FeatureExtractor(use_morph=self.use_morph, extra_lists=lists)
+        import pycrfsuite
+
+        self._model = model
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model))
+        self._chain = None  # the numpy tagger, once this process has tagged enough to pay for it
+        self._tagged = 0
         self._morph = None
         self._morph_failed = False
 
@@ -98,9 +102,30 @@ class CrfBackend:
         return self._morph.analyze_sentence(words)
 
     def tag(self, words: list[str], analyses: list | None = None) -> list[str]:
-        if not words:
-            return []
-        if self.use_morph and analyses is None:
-            analyses = self._analyse(words)
-        tags = self._tagger.tag(self.extractor.sentence(words, analyses))
-        return from_bilou(tags) if self.bilou else list(tags)
+        return self.tag_sentences([(words, analyses)])[0]
+
+    def tag_sentences(self, sentences: list[tuple[list[str], list | None]]) -> list[list[str]]:
+        """Tags for several sentences at once (a document's).
+
+        Two taggers, same tags (tests/test_entities.py checks): crfsuite's, and the model's
+        weights run in numpy (viterbi.py), which tags a document's sentences in one Viterbi
+        pass at a third of the cost per word but needs numpy (~0.1 s to import). So one
+        article goes through crfsuite, and a process switches to numpy once it has tagged
+        SWITCH_AFTER sentences (a batch worker, after some twenty articles).
+        """
+        self._tagged += len(sentences)
+        if self._chain is None and self._tagged > SWITCH_AFTER:
+            from .viterbi import load_chain
+
+            self._chain = load_chain(self._model)
+        todo = []
+        for words, analyses in sentences:
+            if words and self.use_morph and analyses is None:
+                analyses = self._analyse(words)
+            todo.append((words, analyses))
+        if self._chain is None:
+            tags = [list(self._tagger.tag(self.extractor.sentence(w, a))) if w else [] for w, a in todo]
+        else:
+            chain = self._chain
+            tags = chain.tag_ids([self.extractor.sentence_rows(w, a, chain) if w else [] for w, a in todo])
+        return [from_bilou(t) for t in tags] if self.bilou else tags

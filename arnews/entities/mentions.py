@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 from ..document import Document, Mention, Sentence, Source, Token
 from .canonical import canonical_form, clitic_prefix, surface_offset
@@ -49,14 +50,22 @@ def _tag_spans(doc: Document, backend) -> list[tuple[int, int, str]]:
         from ..document import Sentence
 
         sentences = [Sentence(tokens[0].start, tokens[-1].end, 0, len(tokens))]
-    out = []
+    todo = []
     for sent in sentences:
         toks = tokens[sent.token_start:sent.token_end]
         if not any(t.kind == "arabic" for t in toks):
             continue
         words = [t.text for t in toks]
         analyses = [_Analysis(t) for t in toks] if any(t.pos for t in toks) else None
-        out.extend(_word_spans(toks, backend.tag(words, analyses), sent.token_start))
+        todo.append((sent, toks, words, analyses))
+    many = getattr(backend, "tag_sentences", None)  # the CRF tags a document's sentences together
+    if many is not None:
+        tagged = many([(words, analyses) for _, _, words, analyses in todo])
+    else:
+        tagged = [backend.tag(words, analyses) for _, _, words, analyses in todo]
+    out = []
+    for (sent, toks, _, _), tags in zip(todo, tagged):
+        out.extend(_word_spans(toks, tags, sent.token_start))
     return out
 
 
@@ -102,9 +111,11 @@ def merge_adjacent(doc: Document, found: list[tuple[int, int, str]]) -> list[tup
     return out
 
 
-def _bare(k: str) -> list[str]:
-    """A word's key and its clitic-less readings (for matching a known name with a clitic on it)."""
-    return [k, *(rem for _, rem in clitic_candidates(k))]
+@lru_cache(maxsize=100_000)
+def _bare(k: str) -> tuple[str, ...]:
+    """A word's key and its clitic-less readings (for matching a known name with a clitic on it).
+    Cached: propagate() asks for every untagged word of every document."""
+    return (k, *(rem for _, rem in clitic_candidates(k)))
 
 
 def propagate(doc: Document, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

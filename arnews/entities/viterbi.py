@@ -1,0 +1,176 @@
+"""CRF inference in numpy: the trained crfsuite model's weights, Viterbi over many sentences at once.
+
+crfsuite's own tagger costs ~11 us per word here, most of it turning every feature string into
+a C++ string and looking it up, one sentence per call. The same linear-chain model is a weight
+row per (attribute, label) and a label-to-label transition matrix, so this module keeps them
+as arrays (exported once from the .crfsuite file into a sibling .weights.npz), turns feature
+strings into row ids with one dict lookup each, and runs Viterbi for all the sentences of a
+document together. Scores are the same sums crfsuite makes (value 1 per attribute, unknown
+attributes ignored, no start/end transitions) and ties go to the lower label id as in
+crfsuite, so the tags are crfsuite's: tests/test_entities.py compares both on real text.
+"""
+from __future__ import annotations
+
+import itertools
+import zlib
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+
+def weights_path(model: Path) -> Path:
+    return Path(model).with_suffix(".weights.npz")
+
+
+def model_crc(model: Path) -> int:
+    """Checksum of a .crfsuite file: ties an exported weights file to the model it came from."""
+    return zlib.crc32(Path(model).read_bytes())
+
+
+def read_model(model: Path) -> dict[str, np.ndarray]:
+    """The weights of a trained .crfsuite model as arrays (crfsuite's dump; ~0.4 s)."""
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(model))
+    info = tagger.info()
+    # Label ids as crfsuite numbers them, so that ties break the same way.
+    labels = [lab for lab, _ in sorted(info.labels.items(), key=lambda kv: int(kv[1]))]
+    lid = {lab: i for i, lab in enumerate(labels)}
+    attrs = sorted({a for a, _ in info.state_features})
+    aid = {a: i for i, a in enumerate(attrs)}
+    state = np.zeros((len(attrs) + 1, len(labels)), dtype=np.float64)  # last row: unknown attribute
+    for (a, lab), w in info.state_features.items():
+        state[aid[a], lid[lab]] = w
+    trans = np.zeros((len(labels), len(labels)), dtype=np.float64)
+    for (a, b), w in info.transitions.items():
+        trans[lid[a], lid[b]] = w
+    return {"attrs": np.array("\n".join(attrs)), "labels": np.array("\n".join(labels)), "state": state,
+            "trans": trans, "model_crc": np.array(model_crc(model), dtype=np.int64)}
+
+
+def export_weights(model: Path, out: Path | None = None) -> Path:
+    """Write MODEL.weights.npz from a trained .crfsuite model (train_ner.py does, after training)."""
+    out = Path(out) if out else weights_path(model)
+    with open(out, "wb") as fh:  # np.savez would add .npz to a name that lacks it
+        np.savez_compressed(fh, **read_model(model))
+    return out
+
+
+def load_chain(model: Path) -> "LinearChain":
+    """The model's LinearChain: from its exported weights when they match the model, else read
+    from the model itself (a custom or retrained model without a fresh export)."""
+    model = Path(model)
+    path = weights_path(model)
+    if path.exists():
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+        if int(arrays.get("model_crc", -1)) == model_crc(model):
+            return LinearChain(arrays)
+    return LinearChain(read_model(model))
+
+
+class LinearChain:
+    """A linear-chain CRF's weights: attribute -> row id, a table of score rows, transitions.
+
+    The table starts with one row per attribute (its weight for each label) and a zero row for
+    unknown attributes; ``add_block`` appends the summed row of a group of attributes that
+    always occur together (a word's own features), so a word costs one row, not forty.
+    """
+
+    def __init__(self, arrays: dict[str, np.ndarray], max_blocks: int = 600_000):
+        attrs = str(arrays["attrs"]).split("\n")
+        self.labels: list[str] = str(arrays["labels"]).split("\n")
+        state = arrays["state"]
+        self.trans = arrays["trans"].astype(np.float64)
+        self.index: dict[str, int] = {a: i for i, a in enumerate(attrs)}
+        self.unknown = len(attrs)
+        # float32 halves the memory of the block rows; on ANERcorp dev and the seed the tags
+        # equal crfsuite's (which sums in double) everywhere (tests/test_entities.py).
+        self._table = np.zeros((state.shape[0] + 8192, state.shape[1]), dtype=np.float32)
+        self._table[:state.shape[0]] = state
+        self._size = state.shape[0]  # rows in use, pending ones included
+        self._max = state.shape[0] + max_blocks
+        # Blocks whose rows are not summed yet: done in one numpy call before the next tagging.
+        self._pending: list[int] = []
+        self._pending_starts: list[int] = []
+        self._pending_from = self._size
+
+    def ids(self, features: Iterable[str]) -> list[int]:
+        get, unk = self.index.get, self.unknown
+        return [get(f, unk) for f in features]
+
+    def add_block(self, features: Iterable[str]) -> list[int]:
+        """Row ids that score `features` (attributes the model does not know score nothing):
+        one new row for their sum when there are more than two, else their own rows."""
+        index = self.index
+        ids = [index[f] for f in features if f in index]
+        if len(ids) <= 2 or self._size >= self._max:
+            return ids
+        self._pending_starts.append(len(self._pending))
+        self._pending.extend(ids)
+        self._size += 1
+        return [self._size - 1]
+
+    def _flush(self) -> None:
+        if not self._pending_starts:
+            return
+        if self._size > len(self._table):
+            grown = np.zeros((min(max(2 * len(self._table), self._size), self._max), self._table.shape[1]),
+                             dtype=np.float32)
+            grown[:self._pending_from] = self._table[:self._pending_from]
+            self._table = grown
+        sums = np.add.reduceat(self._table[self._pending], self._pending_starts, axis=0)
+        self._table[self._pending_from:self._size] = sums
+        self._pending, self._pending_starts, self._pending_from = [], [], self._size
+
+    def tag_ids(self, sentences: Sequence[Sequence[Sequence[int]]], batch: int = 64) -> list[list[str]]:
+        """Best label sequence of each sentence, given each word's row ids."""
+        self._flush()
+        out: list[list[str]] = [[]] * len(sentences)
+        # Similar lengths together, longest first, so that little of each batch is padding.
+        order = sorted(range(len(sentences)), key=lambda i: -len(sentences[i]))
+        labels = self.labels
+        for lo in range(0, len(order), batch):
+            part = [i for i in order[lo:lo + batch] if sentences[i]]
+            if not part:
+                continue
+            for i, path in zip(part, self._viterbi([sentences[i] for i in part])):
+                out[i] = [labels[j] for j in path]
+        return out
+
+    def _viterbi(self, sents: Sequence[Sequence[Sequence[int]]]) -> list[list[int]]:
+        """Viterbi over sentences sorted longest first (so the ones still running are a prefix)."""
+        lens = [len(s) for s in sents]
+        width, n_b, n_l = lens[0], len(sents), self.trans.shape[0]
+        words = [ids for sent in sents for ids in sent]
+        counts = np.fromiter(map(len, words), dtype=np.intp, count=len(words))
+        if not counts.all():  # a word with no known attribute: the zero row (reduceat needs one)
+            words = [ids or [self.unknown] for ids in words]
+            counts = np.fromiter(map(len, words), dtype=np.intp, count=len(words))
+        starts = np.zeros(len(words), dtype=np.intp)
+        np.cumsum(counts[:-1], out=starts[1:])
+        rows = np.fromiter(itertools.chain.from_iterable(words), dtype=np.intp, count=int(counts.sum()))
+        emis = np.zeros((n_b, width, n_l))
+        emis[np.arange(width)[None, :] < np.array(lens)[:, None]] = np.add.reduceat(self._table[rows], starts, axis=0)
+        delta = emis[:, 0, :].copy()
+        back = np.zeros((n_b, width, n_l), dtype=np.intp)
+        trans = self.trans
+        live = n_b
+        for t in range(1, width):
+            while lens[live - 1] <= t:
+                live -= 1
+            scores = delta[:live, :, None] + trans  # [sentence, from, to]
+            back[:live, t] = scores.argmax(axis=1)  # first maximum: crfsuite's tie-break
+            delta[:live] = scores.max(axis=1) + emis[:live, t]
+        cur = delta.argmax(axis=1)
+        path = np.zeros((n_b, width), dtype=np.intp)
+        live = 0
+        for t in range(width - 1, 0, -1):  # backwards: more sentences join as t falls
+            while live < n_b and lens[live] > t:
+                live += 1
+            path[:live, t] = cur[:live]
+            cur[:live] = back[np.arange(live), t, cur[:live]]
+        path[:, 0] = cur
+        return [path[b, :n].tolist() for b, n in enumerate(lens)]
