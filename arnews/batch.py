@@ -10,8 +10,7 @@ Engines:
   no wall time (two cores load in parallel) and ~10% proportional memory, but added the
   parent's copy to the summed RSS (+20%); Python's reference counting un-shares most
   copy-on-write pages anyway. ``PRELOAD_IN_PARENT = True`` switches it on. What is
-  preloaded with fork is camel_tools' import and the stages' modules (``preload_imports``):
-  0.5 s of each worker's start-up for ~47 MB, paid once instead of at every worker start.
+  preloaded with fork is the stages' own modules (``preload_imports``), not camel_tools.
   A worker that outgrows the memory budget is replaced (with all the others) by a fresh
   one (``_Pools``); the workers collect cyclic garbage rarely (``batch_gc``).
   Files are sent to the workers as paths (``SourceRef``), so reading and decoding
@@ -79,21 +78,19 @@ def preload(pipe: Pipeline) -> None:
 
 
 def preload_imports(settings: Settings) -> None:
-    """Import the modules the stages need that are slow to import but small, before forking workers.
+    """Import the stages' own modules (~2 MB) before forking workers, so that every worker
+    (and every fresh one after a replacement) starts with them: 30-60 ms per worker start, more
+    where no bytecode cache is written (PYTHONDONTWRITEBYTECODE).
 
-    camel_tools builds its Unicode character tables when imported (0.5 s CPU, of a worker's
-    ~0.75 s start-up; ~45 MB): imported once here, every forked worker (and every fresh one
-    after a replacement) starts with them. The stages' own modules too (~2 MB; 30-60 ms per
-    worker start, more where no bytecode cache is written, e.g. PYTHONDONTWRITEBYTECODE), but
-    not the ones that are mostly data (stopwordsiso: 7 MB): the parent's copy would add to the
-    summed memory. The backends themselves are not loaded here (see PRELOAD_IN_PARENT).
+    Not camel_tools (the morphology modules import it): it builds its Unicode tables when
+    imported (0.5 s CPU) and holds ~49 MB, which the parent's copy would add to the summed
+    memory of a batch. Measured on SaudiNewsNet with 2 workers and no worker replacement:
+    preloading it saved no wall time (9.7 s either way) and cost 40 MB of peak summed RSS.
+    Nor the modules that are mostly data (stopwordsiso: 7 MB). The backends themselves are not
+    loaded here either (see PRELOAD_IN_PARENT).
     """
     stages = settings.stages
     modules = ["arnews.stopwords"]
-    if "lemmas" in stages:
-        # lean imports camel_tools' analyzer and charsets.
-        modules += ["arnews.morphology.lean", "arnews.morphology.backend", "arnews.morphology.builtin",
-                    "arnews.morphology.document_lemmas"]
     if "entities" in stages:
         # The backends' code (the CRF model is loaded by the workers; torch is never imported here).
         modules += ["arnews.entities", "arnews.entities.bert", "arnews.entities.crf", "arnews.entities.mentions",
@@ -232,12 +229,12 @@ def _peak_rss_mb() -> float:
 
 
 # A worker holds ~140 MB of loaded backends; past this its word caches are dropped by replacing
-# the workers. Measured with `--jobs 2` on SaudiNewsNet (1,336 articles), parent ~67 MB (it has
-# camel_tools imported, see preload_imports): 240 MB gives a 582 MB peak in all (sum of RSS) with
-# 3 replacements, ~1.5 s CPU each (start-up and re-filled caches), ~19% more CPU time than never
-# replacing workers (830 MB); 250 MB gave 603-609 MB. Raise it (ARNEWS_WORKER_MAX_MB) for fewer
-# restarts when memory is plentiful.
-WORKER_MAX_MB = 240.0
+# the workers. Measured 2026-12-01 with `--jobs 2` on SaudiNewsNet (1,336 articles; parent
+# ~56 MB): never replacing, the workers end at ~284 MB each and the run peaks at 614 MB summed
+# (37-41k words/s); 270 MB gives one replacement and a 570 MB peak (30.7k words/s), as 265
+# and 278 did. A replacement costs ~2.5 s of wall time here (fresh caches fill again). Raise
+# it (ARNEWS_WORKER_MAX_MB, 0: never replace) when memory is plentiful.
+WORKER_MAX_MB = 270.0
 
 
 def worker_memory_budget() -> float:

@@ -134,7 +134,7 @@ def token_kind(tok: str) -> str:
 # once per distinct chunk and normalisation (kept per step tuple: equal steps, equal results).
 _Piece = tuple[str, int, int, str, str, bool]
 _TOKEN_PIECES: dict[tuple[str, ...], dict[str, tuple[_Piece, ...]]] = {}
-_TOKEN_PIECES_MAX = 100_000
+_TOKEN_PIECES_MAX = 30_000  # ~10 MB; a news corpus' most frequent chunks fill it in some 300 articles
 
 
 def _token_pieces(chunk: str, norm: Callable[[str], str]) -> tuple[_Piece, ...]:

@@ -344,6 +344,13 @@ def test_numpy_tagger_gives_crfsuites_tags():
     assert fast.tag_sentences(items) == expected  # a whole "document" in one Viterbi pass
     assert [fast.tag(words, analyses) for words, analyses in items[:50]] == expected[:50]
     assert fast._chain is not None and plain._chain is None
+    # A full row table is started afresh between documents, with the same tags after it.
+    from arnews.entities.viterbi import LinearChain, read_model
+
+    fast._chain = LinearChain(read_model(fast._model), max_blocks=300)
+    docs = [items[i:i + 40] for i in range(0, len(items), 40)]
+    assert [tags for doc in docs for tags in fast.tag_sentences(doc)] == expected
+    assert fast._chain._size - fast._chain._base < 300 + 40 * 200
     assert sum(t != "O" for tags in expected for t in tags) > 100  # names were found, not all "O"
 
 

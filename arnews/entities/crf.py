@@ -118,6 +118,7 @@ class CrfBackend:
             from .viterbi import load_chain
 
             self._chain = load_chain(self._model)
+            self.extractor.drop_string_caches()  # the numpy path keeps its own, smaller ones
         todo = []
         for words, analyses in sentences:
             if words and self.use_morph and analyses is None:
@@ -127,5 +128,8 @@ class CrfBackend:
             tags = [list(self._tagger.tag(self.extractor.sentence(w, a))) if w else [] for w, a in todo]
         else:
             chain = self._chain
+            if chain.full():  # memory stays bounded: start the row table and the word caches afresh
+                chain.reset()
+                self.extractor.forget_rows()
             tags = chain.tag_ids([self.extractor.sentence_rows(w, a, chain) if w else [] for w, a in todo])
         return [from_bilou(t) for t in tags] if self.bilou else tags

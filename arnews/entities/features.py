@@ -18,7 +18,6 @@ Features are plain strings (``name=value``), the form python-crfsuite takes dire
 from __future__ import annotations
 
 import gzip
-from functools import lru_cache
 from pathlib import Path
 
 from ..normalize import match_key
@@ -69,15 +68,35 @@ _CONJ = ("", "و", "ف")
 _PREP = ("", "ب", "ل", "ك")
 
 
-@lru_cache(maxsize=200_000)
+# Per-word caches as plain dicts, emptied when full: lru_cache's bookkeeping (a linked-list
+# node per entry) was ~7 MB of a batch worker's memory over 668 articles, and the worker's
+# summed memory is what the batch budget is about.
+_KEYS: dict[str, str] = {}
+_SPLITS: dict[str, tuple[tuple[str, str], ...]] = {}
+_CACHE_MAX = 200_000
+
+
 def key(word: str) -> str:
     """The match-key form used everywhere in NER: no diacritics, merged alef/yeh/teh marbuta."""
-    return match_key(word)
+    k = _KEYS.get(word)
+    if k is None:
+        if len(_KEYS) >= _CACHE_MAX:
+            _KEYS.clear()
+        k = _KEYS[word] = match_key(word)
+    return k
 
 
-@lru_cache(maxsize=200_000)
 def clitic_candidates(k: str) -> tuple[tuple[str, str], ...]:
     """(prefix, remainder) splits of leading و/ف + ب/ل/ك (+ ل+ال → لل), longest prefix last."""
+    hit = _SPLITS.get(k)
+    if hit is None:
+        if len(_SPLITS) >= _CACHE_MAX:
+            _SPLITS.clear()
+        hit = _SPLITS[k] = _clitic_candidates(k)
+    return hit
+
+
+def _clitic_candidates(k: str) -> tuple[tuple[str, str], ...]:
     out = []
     for c in _CONJ:
         if c and not k.startswith(c):
@@ -348,10 +367,19 @@ class FeatureExtractor:
         word pairs) is built as strings and looked up, as for crfsuite.
         """
         if self._rows_chain is not chain:
-            self._rows_chain, self._rcache, self._mrcache = chain, {}, {}
-        feats = self._assemble([self._word_rows(w) for w in words], analyses, self._morph_rows)
+            self._rows_chain = chain
+            self.forget_rows()
+        feats = self._assemble([self._word_rows(w) for w in words], analyses, self._morph_rows, rows=True)
         get, unk = chain.index.get, chain.unknown
         return [[x if x.__class__ is int else get(x, unk) for x in tok] for tok in feats]
+
+    def drop_string_caches(self) -> None:
+        """Forget the per-word feature strings (a process that moved to sentence_rows)."""
+        self._cache, self._mcache = {}, {}
+
+    def forget_rows(self) -> None:
+        """Forget the row ids (the chain was reset)."""
+        self._rcache, self._mrcache = {}, {}
 
     def _word_rows(self, word: str) -> tuple:
         """word_info with the feature lists replaced by row ids (cached per word)."""
@@ -359,17 +387,20 @@ class FeatureExtractor:
         if info is None:
             k, s, f, nb, *rest = self._word_info(word)
             add = self._rows_chain.add_block
-            info = (k, s, add(f), {d: add(x) for d, x in nb.items()}, *rest)
+            # One row id per part, the neighbour parts in a tuple indexed like the dict (-2, -1,
+            # 1, 2): ~40k words per worker, so the entry's size matters.
+            info = (k, s, add(f), (None, add(nb[1]), add(nb[2]), add(nb[-2]), add(nb[-1])), *rest)
             if len(self._rcache) < 300_000:
                 self._rcache[word] = info
         return info
 
-    def _assemble(self, infos: list[tuple], analyses: list | None, mf) -> list[list]:
-        """Per word: its own and its neighbours' per-word parts (feature strings or row ids, as
-        `infos` and `mf` give them) plus the features that depend on the sentence (strings)."""
+    def _assemble(self, infos: list[tuple], analyses: list | None, mf, rows: bool = False) -> list[list]:
+        """Per word: its own and its neighbours' per-word parts (lists of feature strings, or with
+        ``rows`` one row id each, as `infos` and `mf` give them) plus the features that depend
+        on the sentence (strings)."""
         n = len(infos)
         gaz = self.gazetteer_tags(infos) if any(info[5] for info in infos) else [None] * n
-        morph: list = [()] * n
+        morph: list = [None] * n
         near: list = [()] * n  # the morphology features a neighbour at -1/+1 sees
         if self.use_morph and analyses:
             for i, a in enumerate(analyses):
@@ -381,7 +412,8 @@ class FeatureExtractor:
         last = n - 1
         for i in range(n):
             info = infos[i]
-            feats = list(info[2])
+            feats = [info[2]] if rows else list(info[2])
+            put = feats.append if rows else feats.extend
             g = gaz[i]
             if g:
                 feats.append(f"g={g}")
@@ -390,36 +422,36 @@ class FeatureExtractor:
                 if g:
                     feats.append(f"topic={t}|g={g}")
                 feats.append(f"topic={t}|{info[4]}")
-            if morph[i]:
-                feats.extend(morph[i])
+            if morph[i] is not None:
+                put(morph[i])
             if i == 0:
                 feats.append("BOS")
             if i == last:
                 feats.append("EOS")
             if i >= 2:
-                feats.extend(infos[i - 2][3][-2])
+                put(infos[i - 2][3][-2])
                 if gaz[i - 2]:
                     feats.append(f"-2:g={gaz[i - 2]}")
             else:
                 feats.append("-2:pad")
             if i >= 1:
-                feats.extend(infos[i - 1][3][-1])
+                put(infos[i - 1][3][-1])
                 if gaz[i - 1]:
                     feats.append(f"-1:g={gaz[i - 1]}")
                 if near[i - 1]:
-                    feats.extend(near[i - 1][0])
+                    put(near[i - 1][0])
             else:
                 feats.append("-1:pad")
             if i < last:
-                feats.extend(infos[i + 1][3][1])
+                put(infos[i + 1][3][1])
                 if gaz[i + 1]:
                     feats.append(f"1:g={gaz[i + 1]}")
                 if near[i + 1]:
-                    feats.extend(near[i + 1][1])
+                    put(near[i + 1][1])
             else:
                 feats.append("1:pad")
             if i < last - 1:
-                feats.extend(infos[i + 2][3][2])
+                put(infos[i + 2][3][2])
                 if gaz[i + 2]:
                     feats.append(f"2:g={gaz[i + 2]}")
             else:

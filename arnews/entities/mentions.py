@@ -111,7 +111,7 @@ def merge_adjacent(doc: Document, found: list[tuple[int, int, str]]) -> list[tup
     return out
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=8192)
 def _bare(k: str) -> tuple[str, ...]:
     """A word's key and its clitic-less readings (for matching a known name with a clitic on it).
     Cached: propagate() asks for every untagged word of every document."""

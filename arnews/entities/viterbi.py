@@ -76,7 +76,8 @@ class LinearChain:
 
     The table starts with one row per attribute (its weight for each label) and a zero row for
     unknown attributes; ``add_block`` appends the summed row of a group of attributes that
-    always occur together (a word's own features), so a word costs one row, not forty.
+    always occur together (a word's own features), so a word costs one row, not forty. The
+    table grows up to ``max_blocks`` added rows (~40 MB), then its owner starts it afresh.
     """
 
     def __init__(self, arrays: dict[str, np.ndarray], max_blocks: int = 600_000):
@@ -90,7 +91,7 @@ class LinearChain:
         # equal crfsuite's (which sums in double) everywhere (tests/test_entities.py).
         self._table = np.zeros((state.shape[0] + 8192, state.shape[1]), dtype=np.float32)
         self._table[:state.shape[0]] = state
-        self._size = state.shape[0]  # rows in use, pending ones included
+        self._size = self._base = state.shape[0]  # rows in use, pending ones included
         self._max = state.shape[0] + max_blocks
         # Blocks whose rows are not summed yet: done in one numpy call before the next tagging.
         self._pending: list[int] = []
@@ -101,23 +102,33 @@ class LinearChain:
         get, unk = self.index.get, self.unknown
         return [get(f, unk) for f in features]
 
-    def add_block(self, features: Iterable[str]) -> list[int]:
-        """Row ids that score `features` (attributes the model does not know score nothing):
-        one new row for their sum when there are more than two, else their own rows."""
+    def add_block(self, features: Iterable[str]) -> int:
+        """One row id that scores `features` (attributes the model does not know score nothing):
+        the zero row, an attribute's own row, or a new row holding the sum."""
         index = self.index
         ids = [index[f] for f in features if f in index]
-        if len(ids) <= 2 or self._size >= self._max:
-            return ids
+        if len(ids) <= 1:
+            return ids[0] if ids else self.unknown
         self._pending_starts.append(len(self._pending))
         self._pending.extend(ids)
         self._size += 1
-        return [self._size - 1]
+        return self._size - 1
+
+    def full(self) -> bool:
+        """True once the added rows reach max_blocks (the caller then forgets its row ids and
+        calls reset(), between documents: a document's rows are summed when it is tagged)."""
+        return self._size >= self._max
+
+    def reset(self) -> None:
+        """Drop every added row (the attributes' own rows stay)."""
+        self._flush()
+        self._size = self._pending_from = self._base
 
     def _flush(self) -> None:
         if not self._pending_starts:
             return
-        if self._size > len(self._table):
-            grown = np.zeros((min(max(2 * len(self._table), self._size), self._max), self._table.shape[1]),
+        if self._size > len(self._table):  # grown by a quarter: the table is a worker's largest cache
+            grown = np.zeros((max(len(self._table) * 5 // 4, self._size), self._table.shape[1]),
                              dtype=np.float32)
             grown[:self._pending_from] = self._table[:self._pending_from]
             self._table = grown
