@@ -17,6 +17,7 @@ Features are plain strings (``name=value``), the form python-crfsuite takes dire
 """
 from __future__ import annotations
 
+import functools
 import gzip
 from pathlib import Path
 
@@ -71,29 +72,34 @@ _PREP = ("", "ب", "ل", "ك")
 # Per-word caches as plain dicts, emptied when full: lru_cache's bookkeeping (a linked-list
 # node per entry) was ~7 MB of a batch worker's memory over 668 articles, and the worker's
 # summed memory is what the batch budget is about.
-_KEYS: dict[str, str] = {}
-_SPLITS: dict[str, tuple[tuple[str, str], ...]] = {}
 _CACHE_MAX = 200_000
 
 
+def _dict_cached(fn):
+    cache: dict = {}
+
+    @functools.wraps(fn)
+    def cached(arg):
+        hit = cache.get(arg)
+        if hit is None:
+            if len(cache) >= _CACHE_MAX:
+                cache.clear()
+            hit = cache[arg] = fn(arg)
+        return hit
+
+    return cached
+
+
+@_dict_cached
 def key(word: str) -> str:
     """The match-key form used everywhere in NER: no diacritics, merged alef/yeh/teh marbuta."""
-    k = _KEYS.get(word)
-    if k is None:
-        if len(_KEYS) >= _CACHE_MAX:
-            _KEYS.clear()
-        k = _KEYS[word] = match_key(word)
-    return k
+    return match_key(word)
 
 
+@_dict_cached
 def clitic_candidates(k: str) -> tuple[tuple[str, str], ...]:
     """(prefix, remainder) splits of leading و/ف + ب/ل/ك (+ ل+ال → لل), longest prefix last."""
-    hit = _SPLITS.get(k)
-    if hit is None:
-        if len(_SPLITS) >= _CACHE_MAX:
-            _SPLITS.clear()
-        hit = _SPLITS[k] = _clitic_candidates(k)
-    return hit
+    return _clitic_candidates(k)
 
 
 def _clitic_candidates(k: str) -> tuple[tuple[str, str], ...]:
