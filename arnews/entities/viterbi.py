@@ -105,8 +105,7 @@ class LinearChain:
     def add_block(self, features: Iterable[str]) -> int:
         """One row id that scores `features` (attributes the model does not know score nothing):
         the zero row, an attribute's own row, or a new row holding the sum."""
-        index = self.index
-        ids = [index[f] for f in features if f in index]
+        ids = [i for i in map(self.index.get, features) if i is not None]
         if len(ids) <= 1:
             return ids[0] if ids else self.unknown
         self._pending_starts.append(len(self._pending))
