@@ -380,3 +380,22 @@ def test_numpy_tagger_reads_a_model_without_an_export(tmp_path, monkeypatch):
         np.savez(fh, **stale)
     viterbi.load_chain(model)
     assert read == [model, model, model]
+
+
+def test_one_backend_tags_alike_from_several_threads():
+    """Pipelines in several threads share the process' CRF backend; its taggers take turns."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, fast = _tagger_pair()
+    docs = [[(words, None) for words in _sentences(SEED.read_text(encoding="utf-8"))]] * 8
+    expected = fast.tag_sentences(docs[0])
+    fast._chain.reset()
+    fast.extractor.forget_rows()  # so that the threads add rows to the table concurrently
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # thread switches everywhere, so that a race shows
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            results = list(pool.map(fast.tag_sentences, docs))
+    finally:
+        sys.setswitchinterval(switch)
+    assert all(r == expected for r in results)

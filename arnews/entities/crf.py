@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from pathlib import Path
 
 from .features import DATA, FeatureExtractor
@@ -84,6 +85,9 @@ class CrfBackend:
         self._tagger.open(str(model))
         self._chain = None  # the numpy tagger, once this process has tagged enough to pay for it
         self._tagged = 0
+        # One backend serves every Pipeline of the process (entities.get_backend), and neither
+        # tagger may run in two threads at once (crfsuite's keeps state; the row table grows).
+        self._lock = threading.Lock()
         self._morph = None
         self._morph_failed = False
 
@@ -113,6 +117,10 @@ class CrfBackend:
         article goes through crfsuite, and a process switches to numpy once it has tagged
         SWITCH_AFTER sentences (a batch worker, after some twenty articles).
         """
+        with self._lock:
+            return self._tag_sentences(sentences)
+
+    def _tag_sentences(self, sentences: list[tuple[list[str], list | None]]) -> list[list[str]]:
         self._tagged += len(sentences)
         if self._chain is None and self._tagged > SWITCH_AFTER:
             from .viterbi import load_chain
