@@ -1,7 +1,13 @@
-"""Arabic stop words: the stopwords-iso list, normalised like tokens, plus news function words."""
+"""Arabic stop words: the stopwords-iso list, normalised like tokens, plus news function words.
+
+The stopwords-iso Arabic list (MIT) ships as data/stopwords_ar.txt: importing stopwordsiso loads
+every language's list (7 MB in each batch worker, for 480 words). Regenerate it with
+``python -m arnews.stopwords`` (stopwordsiso installed).
+"""
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from .normalize import DEFAULT_STEPS, Normalizer
 
@@ -19,7 +25,18 @@ _EXTRA = """
 @lru_cache(maxsize=8)
 def stopwords(steps: tuple[str, ...] = DEFAULT_STEPS) -> frozenset[str]:
     """Stop words normalised with `steps`, so they match Token.norm."""
+    norm = Normalizer(steps)
+    return frozenset(norm(w) for w in (*_iso_list(), *_EXTRA))
+
+
+ISO_LIST = Path(__file__).resolve().parent / "data" / "stopwords_ar.txt"
+
+
+def _iso_list() -> list[str]:
+    return ISO_LIST.read_text(encoding="utf-8").split()
+
+
+if __name__ == "__main__":
     import stopwordsiso
 
-    norm = Normalizer(steps)
-    return frozenset(norm(w) for w in (*stopwordsiso.stopwords("ar"), *_EXTRA))
+    ISO_LIST.write_text("\n".join(sorted(stopwordsiso.stopwords("ar"))) + "\n", encoding="utf-8")
