@@ -102,6 +102,11 @@ def clitic_candidates(k: str) -> tuple[tuple[str, str], ...]:
     return _clitic_candidates(k)
 
 
+def readings(k: str) -> tuple[str, ...]:
+    """A word's key and its clitic-less readings (to match a known name that has a clitic on)."""
+    return (k, *(rem for _, rem in clitic_candidates(k)))
+
+
 def _clitic_candidates(k: str) -> tuple[tuple[str, str], ...]:
     out = []
     for c in _CONJ:
@@ -321,7 +326,7 @@ class FeatureExtractor:
 
     def _gaz_firsts(self, k: str) -> tuple[str, ...]:
         """The forms of `k` that start a gazetteer phrase (clitics, article, accusative alef off)."""
-        firsts = [k, *(rem for _, rem in clitic_candidates(k))]
+        firsts = list(readings(k))
         # Also without the article or an accusative alef: اليورو -> يورو، دولارا -> دولار.
         firsts += [x[2:] for x in firsts if x.startswith("ال") and len(x) > 4]
         firsts += [x[:-1] for x in firsts if x.endswith("ا") and len(x) > 4]

@@ -7,7 +7,7 @@ from functools import lru_cache
 from ..document import Document, Mention, Sentence, Source, Token
 from .canonical import canonical_form, clitic_prefix, surface_offset
 from .evaluate import spans
-from .features import clitic_candidates, key, resources
+from .features import key, readings, resources
 
 LABELS = {"PERS": "PERSON", "LOC": "LOCATION", "ORG": "ORGANIZATION", "MISC": "MISC"}
 _WORD_KINDS = ("arabic", "latin", "number")
@@ -111,11 +111,8 @@ def merge_adjacent(doc: Document, found: list[tuple[int, int, str]]) -> list[tup
     return out
 
 
-@lru_cache(maxsize=8192)
-def _bare(k: str) -> tuple[str, ...]:
-    """A word's key and its clitic-less readings (for matching a known name with a clitic on it).
-    Cached: propagate() asks for every untagged word of every document."""
-    return (k, *(rem for _, rem in clitic_candidates(k)))
+# propagate() asks for every untagged word of every document.
+_bare = lru_cache(maxsize=8192)(readings)
 
 
 def propagate(doc: Document, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

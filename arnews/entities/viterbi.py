@@ -98,10 +98,6 @@ class LinearChain:
         self._pending_starts: list[int] = []
         self._pending_from = self._size
 
-    def ids(self, features: Iterable[str]) -> list[int]:
-        get, unk = self.index.get, self.unknown
-        return [get(f, unk) for f in features]
-
     def add_block(self, features: Iterable[str]) -> int:
         """One row id that scores `features` (attributes the model does not know score nothing):
         the zero row, an attribute's own row, or a new row holding the sum."""
@@ -119,8 +115,8 @@ class LinearChain:
         return self._size >= self._max
 
     def reset(self) -> None:
-        """Drop every added row (the attributes' own rows stay)."""
-        self._flush()
+        """Drop every added row (the attributes' own rows stay), pending ones unsummed."""
+        self._pending, self._pending_starts = [], []
         self._size = self._pending_from = self._base
 
     def _flush(self) -> None:
