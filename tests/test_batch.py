@@ -136,8 +136,8 @@ def test_summary_memory_is_bounded(monkeypatch):
         c.add(DocDigest(f"d{i}", True, words=1, keyword_counts={f"rare{i}": 1, "common": 2}))
     for i in range(10):
         c.add(DocDigest(f"bad{i}", False, "broken"))
-    assert len(c.keyword_docs) <= 100 and c.approximate
-    assert c.keyword_docs["common"] == 500
+    assert len(c.terms) <= 100 and c.approximate
+    assert c.terms["common"][0] == 500
     assert c.top_keywords(1)[0]["keyword"] == "common"
     assert c.failed == 10 and len(c.failures) == 3
 

@@ -58,6 +58,9 @@ def export_weights(model: Path, out: Path | None = None) -> Path:
     return out
 
 
+SHARED_MAX = 4  # blocks of at most this many attributes share one row
+
+
 def load_chain(model: Path) -> "LinearChain":
     """The model's LinearChain: from its exported weights when they match the model, else read
     from the model itself (a custom or retrained model without a fresh export)."""
@@ -97,13 +100,26 @@ class LinearChain:
         self._pending: list[int] = []
         self._pending_starts: list[int] = []
         self._pending_from = self._size
+        self._shared: dict[tuple[int, ...], int] = {}  # small blocks' rows, by their attribute ids
 
     def add_block(self, features: Iterable[str]) -> int:
         """One row id that scores `features` (attributes the model does not know score nothing):
         the zero row, an attribute's own row, or a new row holding the sum."""
         ids = [i for i in map(self.index.get, features) if i is not None]
-        if len(ids) <= 1:
+        n = len(ids)
+        if n <= 1:
             return ids[0] if ids else self.unknown
+        if n <= SHARED_MAX:
+            # Blocks of 2-4 known attributes recur: over 668 articles 180k such blocks (mostly what
+            # a neighbour sees of a word: its clusters) held only 34k distinct ones.
+            k = tuple(ids)
+            row = self._shared.get(k)
+            if row is None:
+                row = self._shared[k] = self._new_row(ids)
+            return row
+        return self._new_row(ids)
+
+    def _new_row(self, ids: list[int]) -> int:
         self._pending_starts.append(len(self._pending))
         self._pending.extend(ids)
         self._size += 1
@@ -116,7 +132,7 @@ class LinearChain:
 
     def reset(self) -> None:
         """Drop every added row (the attributes' own rows stay), pending ones unsummed."""
-        self._pending, self._pending_starts = [], []
+        self._pending, self._pending_starts, self._shared = [], [], {}
         self._size = self._pending_from = self._base
 
     def _flush(self) -> None:
