@@ -229,11 +229,12 @@ def _peak_rss_mb() -> float:
 
 
 # A worker holds ~140 MB of loaded backends; past this its word caches are dropped by replacing
-# the workers. Measured 2026-12-01 with `--jobs 2` on SaudiNewsNet (1,336 articles; parent
-# ~56 MB): never replacing, the workers end at ~284 MB each and the run peaks at 614 MB summed
-# (37-41k words/s); 270 MB gives one replacement and a 570 MB peak (30.7k words/s), as 265
-# and 278 did. A replacement costs ~2.5 s of wall time here (fresh caches fill again). Raise
-# it (ARNEWS_WORKER_MAX_MB, 0: never replace) when memory is plentiful.
+# the workers. Measured 2026-12-01 with `--jobs 2` on SaudiNewsNet (1,336 articles): the workers
+# end at ~265 MB each (shared NER rows for small feature blocks, see entities/viterbi.py) and the
+# parent at ~50 MB, so the corpus runs without a replacement and peaks at 575-580 MB summed. A
+# replacement costs ~2.5 s of wall time here (fresh caches fill again), so the budget is as high
+# as a 600 MB run with two workers allows. Raise it (ARNEWS_WORKER_MAX_MB, 0: never replace) when
+# memory is plentiful.
 WORKER_MAX_MB = 270.0
 
 
