@@ -354,6 +354,28 @@ def test_numpy_tagger_gives_crfsuites_tags():
     assert sum(t != "O" for tags in expected for t in tags) > 100  # names were found, not all "O"
 
 
+def test_small_feature_blocks_share_one_row():
+    """Blocks of 2-4 known attributes (what a neighbour sees of a word: mostly its clusters) get
+    one row per distinct block, scoring the sum of their attributes; bigger blocks get their own."""
+    import numpy as np
+
+    from arnews.entities.crf import MODEL
+    from arnews.entities.viterbi import SHARED_MAX, load_chain
+
+    chain = load_chain(MODEL)
+    known = list(chain.index)[:SHARED_MAX + 2]
+    small, big = known[:2], known[:SHARED_MAX + 1]
+    a, b = chain.add_block(small), chain.add_block(small + ["no such attribute"])
+    assert a == b and a >= chain._base  # unknown attributes score nothing: the same block
+    assert chain.add_block(big) != chain.add_block(big)
+    assert chain.add_block([known[0]]) == chain.index[known[0]]  # one attribute: its own row
+    chain._flush()
+    expected = chain._table[[chain.index[f] for f in small]].sum(axis=0)
+    assert np.allclose(chain._table[a], expected)
+    chain.reset()
+    assert chain.add_block(small) == chain._base  # reset() forgets the shared rows too
+
+
 def test_numpy_tagger_reads_a_model_without_an_export(tmp_path, monkeypatch):
     """A model with no (or a stale) .weights.npz beside it is read from the .crfsuite file itself."""
     from arnews.entities import viterbi
