@@ -82,7 +82,8 @@ def _prune(table: dict, cap: int, value: Callable[[Any], int], *others: dict) ->
 
 
 # The fields of a CorpusSummary.terms entry. One list per term rather than one entry in each of
-# four dicts: the batch parent holds ~45k terms for 1,300 articles, and this layout is half the memory.
+# four dicts: the batch parent holds ~44k terms for 1,336 articles, 18 MB this way against 22 MB
+# (most of the rest is the terms', surfaces' and glosses' own strings).
 DOCS, COUNT, TF, SURFACE, GLOSS = range(5)
 
 
