@@ -29,16 +29,18 @@ import gc
 import importlib
 import itertools
 import logging
-import multiprocessing
 import os
 import sys
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from typing import Any, Callable, Iterable, Iterator, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, Union
 
 from .document import Document, Source
 from .pipeline import Pipeline, Settings
 from .sources import (DEFAULT_GLOB, SourceError, SourceRef, expand_inputs, iter_inputs,  # noqa: F401 (re-exported)
                       resolve)
+
+if TYPE_CHECKING:  # imported where used: one article never starts a pool (~30 ms of start-up)
+    import multiprocessing.context
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -252,6 +254,8 @@ def worker_memory_budget() -> float:
 
 def mp_context() -> multiprocessing.context.BaseContext:
     """fork where it is safe and cheap (Linux); spawn elsewhere."""
+    import multiprocessing
+
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
@@ -316,6 +320,8 @@ def _run_pool(items: Iterable[Item], settings: Settings, jobs: int, order: str, 
     elif ctx.get_start_method() == "fork":
         preload_imports(settings)
 
+    from concurrent.futures import ProcessPoolExecutor
+
     def make() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                                    initargs=(settings, transform))
@@ -335,6 +341,8 @@ def _run_pool(items: Iterable[Item], settings: Settings, jobs: int, order: str, 
 def _stream(submit: Callable[..., Future], fn: Callable, chunks: Iterator[list[Item]], order: str,
             window: int, unpack: Callable[[Any], list[Any]] = list) -> Iterator[Any]:
     """Keep up to `window` chunks in flight; yield results in input or completion order."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
     pending: collections.deque[Future] = collections.deque()
     exhausted = False
 
