@@ -5,8 +5,9 @@
 
 Defaults: the shared ANERcorp train/dev files and the packaged model path. Writes the model,
 its metadata (MODEL.json: feature groups, parameters, dev F1), the training-name list
-(MODEL.names.tsv) and its weights as arrays for the numpy tagger (MODEL.weights.npz). The gazetteer, the external name lists and the word clusters come from the
-package data (see arnews/entities/make_gazetteer.py, make_names.py and make_clusters.py).
+(MODEL.names.tsv) and its weights as arrays for the numpy tagger (MODEL.weights.npz). The
+gazetteer, the external name lists and the word clusters come from the package data (see
+arnews/entities/make_gazetteer.py, make_names.py and make_clusters.py).
 Morphology features come from arnews' built-in morphology backend, the one the CRF backend
 uses at inference when the caller passes no analyses. Deterministic: the same data gives the
 same model. The dev F1 it prints is the plain per-sentence tagging; benchmarks/ner_f1.py adds
