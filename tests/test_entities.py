@@ -344,6 +344,10 @@ def test_numpy_tagger_gives_crfsuites_tags():
     assert fast.tag_sentences(items) == expected  # a whole "document" in one Viterbi pass
     assert [fast.tag(words, analyses) for words, analyses in items[:50]] == expected[:50]
     assert fast._chain is not None and plain._chain is None
+    # The same loop in numpy (installs built without a C compiler) tags alike too.
+    fast._chain.use_c = False
+    assert fast.tag_sentences(items) == expected
+    fast._chain.use_c = True
     # A full row table is started afresh between documents, with the same tags after it.
     from arnews.entities.viterbi import LinearChain, read_model
 
@@ -352,6 +356,30 @@ def test_numpy_tagger_gives_crfsuites_tags():
     assert [tags for doc in docs for tags in fast.tag_sentences(doc)] == expected
     assert fast._chain._size - fast._chain._base < 300 + 40 * 200
     assert sum(t != "O" for tags in expected for t in tags) > 100  # names were found, not all "O"
+
+
+def test_compiled_viterbi_is_built_and_checks_its_input():
+    """The C loop is built wherever the install had a C compiler (CI has one), and refuses
+    inconsistent buffers instead of reading past them."""
+    import shutil
+    import sysconfig
+
+    import numpy as np
+
+    from arnews.entities import viterbi
+
+    cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if viterbi.c_viterbi is None and shutil.which(cc) is None:
+        pytest.skip(f"no C compiler ({cc}) where arnews was installed: the numpy loop runs instead")
+    assert viterbi.c_viterbi is not None, "arnews/entities/_cviterbi.c was not built (pip install -e . rebuilds it)"
+    trans = np.array([[0.0, -1.0], [-1.0, 0.0]])
+    emis = np.array([[1.0, 0.0], [0.0, 3.0], [0.5, 0.5], [2.0, 0.0]])
+    # Word 2's best label 1 is reached equally from 0 and 1 (1 + -1 = 0 + 0): the lower label wins.
+    assert viterbi.c_viterbi(emis, [3, 0, 1], trans, 2) == [[0, 1, 1], [], [0]]
+    with pytest.raises(ValueError):
+        viterbi.c_viterbi(emis, [5], trans, 2)  # more words than emission rows
+    with pytest.raises(ValueError):
+        viterbi.c_viterbi(emis, [4], trans, 3)
 
 
 def test_small_feature_blocks_share_one_row():

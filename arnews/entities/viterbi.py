@@ -4,10 +4,12 @@ crfsuite's own tagger costs ~11 us per word here, most of it turning every featu
 a C++ string and looking it up, one sentence per call. The same linear-chain model is a weight
 row per (attribute, label) and a label-to-label transition matrix, so this module keeps them
 as arrays (exported once from the .crfsuite file into a sibling .weights.npz), turns feature
-strings into row ids with one dict lookup each, and runs Viterbi for all the sentences of a
-document together. Scores are the same sums crfsuite makes (value 1 per attribute, unknown
-attributes ignored, no start/end transitions) and ties go to the lower label id as in
-crfsuite, so the tags are crfsuite's: tests/test_entities.py compares both on real text.
+strings into row ids with one dict lookup each, sums each word's rows for all the sentences of
+a document together, and runs the Viterbi loop in C (_cviterbi.c, built at install when there
+is a C compiler; otherwise the same loop in numpy, three times slower). Scores are the same
+sums crfsuite makes (value 1 per attribute, unknown attributes ignored, no start/end
+transitions) and ties go to the lower label id as in crfsuite, so the tags are crfsuite's:
+tests/test_entities.py compares all three on real text.
 """
 from __future__ import annotations
 
@@ -17,6 +19,11 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
+
+try:  # the compiled Viterbi loop (_cviterbi.c); numpy does the same where it was not built
+    from ._cviterbi import viterbi as c_viterbi
+except ImportError:  # pragma: no cover - depends on the install having had a C compiler
+    c_viterbi = None
 
 
 def weights_path(model: Path) -> Path:
@@ -101,6 +108,8 @@ class LinearChain:
         self._pending_starts: list[int] = []
         self._pending_from = self._size
         self._shared: dict[tuple[int, ...], int] = {}  # small blocks' rows, by their attribute ids
+        self.use_c = True  # the compiled loop when it is built (tests turn it off to compare)
+        self._trans_c = np.ascontiguousarray(self.trans, dtype=np.float64)
 
     def add_block(self, features: Iterable[str]) -> int:
         """One row id that scores `features` (attributes the model does not know score nothing):
@@ -150,10 +159,16 @@ class LinearChain:
     def tag_ids(self, sentences: Sequence[Sequence[Sequence[int]]], batch: int = 64) -> list[list[str]]:
         """Best label sequence of each sentence, given each word's row ids."""
         self._flush()
+        labels = self.labels
+        if c_viterbi is not None and self.use_c:
+            words = [ids for sent in sentences for ids in sent]
+            if not words:
+                return [[] for _ in sentences]
+            paths = c_viterbi(self._emissions(words), [len(s) for s in sentences], self._trans_c, len(labels))
+            return [[labels[j] for j in path] for path in paths]
         out: list[list[str]] = [[]] * len(sentences)
         # Similar lengths together, longest first, so that little of each batch is padding.
         order = sorted(range(len(sentences)), key=lambda i: -len(sentences[i]))
-        labels = self.labels
         for lo in range(0, len(order), batch):
             part = [i for i in order[lo:lo + batch] if sentences[i]]
             if not part:
@@ -162,11 +177,8 @@ class LinearChain:
                 out[i] = [labels[j] for j in path]
         return out
 
-    def _viterbi(self, sents: Sequence[Sequence[Sequence[int]]]) -> list[list[int]]:
-        """Viterbi over sentences sorted longest first (so the ones still running are a prefix)."""
-        lens = [len(s) for s in sents]
-        width, n_b, n_l = lens[0], len(sents), self.trans.shape[0]
-        words = [ids for sent in sents for ids in sent]
+    def _emissions(self, words: Sequence[Sequence[int]]) -> np.ndarray:
+        """Each word's summed rows (float64, one row of label scores per word)."""
         counts = np.fromiter(map(len, words), dtype=np.intp, count=len(words))
         if not counts.all():  # a word with no known attribute: the zero row (reduceat needs one)
             words = [ids or [self.unknown] for ids in words]
@@ -174,8 +186,14 @@ class LinearChain:
         starts = np.zeros(len(words), dtype=np.intp)
         np.cumsum(counts[:-1], out=starts[1:])
         rows = np.fromiter(itertools.chain.from_iterable(words), dtype=np.intp, count=int(counts.sum()))
+        return np.add.reduceat(self._table[rows], starts, axis=0).astype(np.float64)
+
+    def _viterbi(self, sents: Sequence[Sequence[Sequence[int]]]) -> list[list[int]]:
+        """Viterbi over sentences sorted longest first (so the ones still running are a prefix)."""
+        lens = [len(s) for s in sents]
+        width, n_b, n_l = lens[0], len(sents), self.trans.shape[0]
         emis = np.zeros((n_b, width, n_l))
-        emis[np.arange(width)[None, :] < np.array(lens)[:, None]] = np.add.reduceat(self._table[rows], starts, axis=0)
+        emis[np.arange(width)[None, :] < np.array(lens)[:, None]] = self._emissions([ids for s in sents for ids in s])
         delta = emis[:, 0, :].copy()
         back = np.zeros((n_b, width, n_l), dtype=np.intp)
         trans = self.trans
