@@ -11,6 +11,13 @@
      emis:  buffer of doubles, one row of n_labels per word, the sentences back to back
      lens:  sequence of sentence lengths (sum = number of rows)
      trans: buffer of n_labels * n_labels doubles, [from][to]
+
+   emissions(words, table, n_labels, out) -> None
+     words: list of lists of row ids (one list per word); table: float32 buffer of rows of
+     n_labels; out: writable float64 buffer, one row per word. Each word's rows are summed in
+     double, in list order, like crfsuite's own sums (numpy's add.reduceat sums the float32
+     rows pairwise in float32, so the last bits can differ from it; the tests check that all
+     three tag alike on real text).
 */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -120,8 +127,67 @@ done:
     return result;
 }
 
+static PyObject *emissions(PyObject *self, PyObject *args) {
+    PyObject *words;
+    Py_buffer table_buf, out_buf;
+    Py_ssize_t n_l;
+    if (!PyArg_ParseTuple(args, "O!y*nw*", &PyList_Type, &words, &table_buf, &n_l, &out_buf))
+        return NULL;
+    PyObject *result = NULL;
+    double *acc = NULL;
+    Py_ssize_t n_words = PyList_GET_SIZE(words);
+    if (n_l <= 0 || table_buf.len % (Py_ssize_t)(n_l * sizeof(float)) != 0 ||
+        out_buf.len != (Py_ssize_t)(n_words * n_l * sizeof(double))) {
+        PyErr_SetString(PyExc_ValueError, "emissions: buffer sizes do not match n_labels and the words");
+        goto done;
+    }
+    Py_ssize_t n_rows = table_buf.len / (Py_ssize_t)(n_l * sizeof(float));
+    const float *table = (const float *)table_buf.buf;
+    double *out = (double *)out_buf.buf;
+    acc = PyMem_Malloc(sizeof(double) * n_l);
+    if (acc == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t w = 0; w < n_words; w++) {
+        PyObject *ids = PyList_GET_ITEM(words, w);
+        if (!PyList_Check(ids)) {
+            PyErr_SetString(PyExc_TypeError, "emissions: each word's row ids must be a list");
+            goto done;
+        }
+        Py_ssize_t k = PyList_GET_SIZE(ids);
+        for (Py_ssize_t j = 0; j < n_l; j++)
+            acc[j] = 0.0;
+        for (Py_ssize_t r = 0; r < k; r++) {
+            Py_ssize_t row = PyLong_AsSsize_t(PyList_GET_ITEM(ids, r));
+            if (row < 0 || row >= n_rows) {
+                if (!PyErr_Occurred())
+                    PyErr_SetString(PyExc_IndexError, "emissions: row id out of range");
+                goto done;
+            }
+            const float *src = table + row * n_l;
+            if (r == 0)
+                for (Py_ssize_t j = 0; j < n_l; j++)
+                    acc[j] = src[j];
+            else
+                for (Py_ssize_t j = 0; j < n_l; j++)
+                    acc[j] += src[j];
+        }
+        for (Py_ssize_t j = 0; j < n_l; j++)
+            out[w * n_l + j] = acc[j];
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyMem_Free(acc);
+    PyBuffer_Release(&table_buf);
+    PyBuffer_Release(&out_buf);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"viterbi", viterbi, METH_VARARGS, "viterbi(emis, lens, trans, n_labels) -> list of label-id lists"},
+    {"emissions", emissions, METH_VARARGS, "emissions(words, table, n_labels, out): each word's summed rows"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -20,10 +20,10 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-try:  # the compiled Viterbi loop (_cviterbi.c); numpy does the same where it was not built
-    from ._cviterbi import viterbi as c_viterbi
+try:  # the compiled loops (_cviterbi.c); numpy does the same where they were not built
+    from ._cviterbi import emissions as c_emissions, viterbi as c_viterbi
 except ImportError:  # pragma: no cover - depends on the install having had a C compiler
-    c_viterbi = None
+    c_emissions = c_viterbi = None
 
 
 def weights_path(model: Path) -> Path:
@@ -164,7 +164,10 @@ class LinearChain:
             words = [ids for sent in sentences for ids in sent]
             if not words:
                 return [[] for _ in sentences]
-            paths = c_viterbi(self._emissions(words), [len(s) for s in sentences], self._trans_c, len(labels))
+            emis = np.empty((len(words), len(labels)))
+            # (row ids arrive as lists; a word with no known attribute scores the zero row)
+            c_emissions([ids if ids.__class__ is list else list(ids) for ids in words], self._table, len(labels), emis)
+            paths = c_viterbi(emis, [len(s) for s in sentences], self._trans_c, len(labels))
             return [[labels[j] for j in path] for path in paths]
         out: list[list[str]] = [[]] * len(sentences)
         # Similar lengths together, longest first, so that little of each batch is padding.
