@@ -79,6 +79,14 @@ def preload(pipe: Pipeline) -> None:
         pipe.ner  # noqa: B018
 
 
+def worker_mode(settings: Settings) -> None:
+    """Settings for a process that runs nothing but batch work (pool and dask workers)."""
+    if "entities" in settings.stages:
+        from .entities import crf
+
+        crf.batch_mode()
+
+
 def preload_imports(settings: Settings) -> None:
     """Import the stages' own modules (~2 MB) before forking workers, so that every worker
     (and every fresh one after a replacement) starts with them: 30-60 ms per worker start, more
@@ -203,6 +211,7 @@ def _init_worker(settings: Settings, transform: Callable[[Document], Any] | None
         _WORKER_PIPE = Pipeline(settings)
     _WORKER_TRANSFORM = transform
     gc.set_threshold(*GC_THRESHOLD)  # see batch_gc(): a worker runs nothing but batch work
+    worker_mode(settings)
     # Ctrl-C goes to the whole process group; the parent decides what to do, workers just stop quietly.
     import signal
 

@@ -43,8 +43,9 @@ def worker_pipeline(settings: Settings) -> Pipeline:
         with _LOCK:
             pipe = _PIPES.get(settings)
             if pipe is None:
-                from .batch import preload
+                from .batch import preload, worker_mode
 
+                worker_mode(settings)
                 pipe = Pipeline(settings)
                 preload(pipe)
                 _PIPES[settings] = pipe

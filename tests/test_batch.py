@@ -96,6 +96,25 @@ def test_window_bounds_what_is_read_ahead():
     assert pulled <= 5 + 2 * 3 + 2  # yielded + window * chunk + the chunk being filled
 
 
+def _tagger_in_use(doc):
+    """(A transform run in the worker.) Which CRF tagger this process has used so far."""
+    from arnews.entities import get_backend
+
+    return doc.name, "array" if get_backend("crf")._chain is not None else "crfsuite"
+
+
+def test_workers_use_the_array_tagger_from_their_first_document(corpus_dir, sequential):
+    """A pool worker tags thousands of sentences: it skips crfsuite (single articles) from the
+    start, with the same entities as the one-process run (which starts with crfsuite)."""
+    used = list(run_documents(iter_inputs([str(corpus_dir)]), Settings(), jobs=2, chunk_size=1,
+                              transform=_tagger_in_use))
+    ok = {d.name for d in sequential if d.ok}
+    assert {tagger for name, tagger in used if name in ok} == {"array"}
+    parallel = list(run_documents(iter_inputs([str(corpus_dir)]), Settings(), jobs=2, chunk_size=1))
+    assert [[(m.start, m.end, m.label) for m in d.entities] for d in parallel] == \
+        [[(m.start, m.end, m.label) for m in d.entities] for d in sequential]
+
+
 def test_workers_can_format_documents(corpus_dir, sequential):
     fmt = DocumentFormatter("analyze", "jsonl", top=10)
     prepared = list(run_documents(iter_inputs([str(corpus_dir)]), Settings(), jobs=2, transform=fmt))
