@@ -358,9 +358,9 @@ def test_numpy_tagger_gives_crfsuites_tags():
     assert sum(t != "O" for tags in expected for t in tags) > 100  # names were found, not all "O"
 
 
-def test_compiled_viterbi_is_built_and_checks_its_input():
-    """The C loop is built wherever the install had a C compiler (CI has one), and refuses
-    inconsistent buffers instead of reading past them."""
+def test_compiled_tagger_loops_are_built_and_check_their_input():
+    """The C loops are built wherever the install had a C compiler (CI has one), refuse
+    inconsistent buffers instead of reading past them, and map features as the fallback does."""
     import shutil
     import sysconfig
 
@@ -371,7 +371,7 @@ def test_compiled_viterbi_is_built_and_checks_its_input():
     cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
     if viterbi.c_viterbi is None and shutil.which(cc) is None:
         pytest.skip(f"no C compiler ({cc}) where arnews was installed: the numpy loop runs instead")
-    assert viterbi.c_viterbi is not None, "arnews/entities/_cviterbi.c was not built (pip install -e . rebuilds it)"
+    assert viterbi.c_viterbi is not None, "arnews/entities/_ctagger.c was not built (pip install -e . rebuilds it)"
     trans = np.array([[0.0, -1.0], [-1.0, 0.0]])
     emis = np.array([[1.0, 0.0], [0.0, 3.0], [0.5, 0.5], [2.0, 0.0]])
     # Word 2's best label 1 is reached equally from 0 and 1 (1 + -1 = 0 + 0): the lower label wins.
@@ -380,6 +380,11 @@ def test_compiled_viterbi_is_built_and_checks_its_input():
         viterbi.c_viterbi(emis, [5], trans, 2)  # more words than emission rows
     with pytest.raises(ValueError):
         viterbi.c_viterbi(emis, [4], trans, 3)
+    index = {"w=x": 3, "s=y": 7}
+    for items, unknown, expected in [(["w=x", 5, "nope", "s=y"], 9, [3, 5, 9, 7]),
+                                     (["w=x", "nope", "s=y"], None, [3, 7]), ([], 9, [])]:
+        assert viterbi.row_ids(index, items, unknown) == expected
+        assert viterbi.py_row_ids(index, items, unknown) == expected  # the fallback agrees
 
 
 def test_small_feature_blocks_share_one_row():

@@ -381,8 +381,10 @@ class FeatureExtractor:
             self._rows_chain = chain
             self.forget_rows()
         feats = self._assemble([self._word_rows(w) for w in words], analyses, self._morph_rows, rows=True)
-        get, unk = chain.index.get, chain.unknown
-        return [[x if x.__class__ is int else get(x, unk) for x in tok] for tok in feats]
+        from .viterbi import row_ids  # (here: viterbi imports numpy, which one article never needs)
+
+        index, unk = chain.index, chain.unknown
+        return [row_ids(index, tok, unk) for tok in feats]
 
     def drop_string_caches(self) -> None:
         """Forget the per-word feature strings (a process that moved to sentence_rows)."""

@@ -5,7 +5,7 @@ a C++ string and looking it up, one sentence per call. The same linear-chain mod
 row per (attribute, label) and a label-to-label transition matrix, so this module keeps them
 as arrays (exported once from the .crfsuite file into a sibling .weights.npz), turns feature
 strings into row ids with one dict lookup each, sums each word's rows for all the sentences of
-a document together, and runs the Viterbi loop in C (_cviterbi.c, built at install when there
+a document together, and runs the Viterbi loop in C (_ctagger.c, built at install when there
 is a C compiler; otherwise the same loop in numpy, three times slower). Scores are the same
 sums crfsuite makes (value 1 per attribute, unknown attributes ignored, no start/end
 transitions) and ties go to the lower label id as in crfsuite, so the tags are crfsuite's:
@@ -20,10 +20,21 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-try:  # the compiled loops (_cviterbi.c); numpy does the same where they were not built
-    from ._cviterbi import emissions as c_emissions, viterbi as c_viterbi
+
+
+def py_row_ids(index: dict[str, int], items: list, unknown: int | None) -> list[int]:
+    """Each int item as it is, each feature string as its attribute id; a string the model does
+    not know gives `unknown`, or is left out when `unknown` is None (_ctagger.row_ids in Python)."""
+    get = index.get
+    out = [x if x.__class__ is int else get(x, unknown) for x in items]
+    return out if unknown is not None else [x for x in out if x is not None]
+
+
+try:  # the compiled loops (_ctagger.c); Python and numpy do the same where they were not built
+    from ._ctagger import emissions as c_emissions, row_ids, viterbi as c_viterbi
 except ImportError:  # pragma: no cover - depends on the install having had a C compiler
     c_emissions = c_viterbi = None
+    row_ids = py_row_ids
 
 
 def weights_path(model: Path) -> Path:
@@ -114,7 +125,7 @@ class LinearChain:
     def add_block(self, features: Iterable[str]) -> int:
         """One row id that scores `features` (attributes the model does not know score nothing):
         the zero row, an attribute's own row, or a new row holding the sum."""
-        ids = [i for i in map(self.index.get, features) if i is not None]
+        ids = row_ids(self.index, features if features.__class__ is list else list(features), None)
         n = len(ids)
         if n <= 1:
             return ids[0] if ids else self.unknown

@@ -1,23 +1,28 @@
-/* Viterbi decoding of a linear-chain CRF over a document's sentences, in C.
+/* The inner loops of the array CRF tagger (viterbi.LinearChain), in C.
 
-   viterbi.LinearChain computes the emission scores in numpy; the dynamic programme itself
-   is a loop over word positions, and in numpy each step is half a dozen calls on arrays of
-   a few hundred numbers, so the per-call overhead is most of the cost (~25 us per position,
-   a third of a batch worker's entity stage). This loop does the same sums in the same order
-   (max over the previous label of delta + transition, then + emission; the first maximum
-   wins, as numpy's argmax and crfsuite do), so the tags are identical.
+   In Python each of these is a loop over a few hundred small items per sentence, and a batch
+   worker runs them for every word it tags: as numpy calls, the Viterbi steps cost ~25 us per
+   word position in per-call overhead alone (a third of the entity stage). viterbi.py keeps a
+   pure Python/numpy version of each, used where this module was not built; the tests check
+   that both tag alike, and alike to crfsuite.
 
    viterbi(emis, lens, trans, n_labels) -> list of label-id lists
      emis:  buffer of doubles, one row of n_labels per word, the sentences back to back
      lens:  sequence of sentence lengths (sum = number of rows)
      trans: buffer of n_labels * n_labels doubles, [from][to]
+     The same sums in the same order as the numpy loop (max over the previous label of
+     delta + transition, then + emission); the first maximum wins, as with numpy's argmax
+     and in crfsuite.
 
    emissions(words, table, n_labels, out) -> None
      words: list of lists of row ids (one list per word); table: float32 buffer of rows of
      n_labels; out: writable float64 buffer, one row per word. Each word's rows are summed in
      double, in list order, like crfsuite's own sums (numpy's add.reduceat sums the float32
-     rows pairwise in float32, so the last bits can differ from it; the tests check that all
-     three tag alike on real text).
+     rows pairwise in float32, so the last bits can differ from it).
+
+   row_ids(index, items, unknown) -> list of ints
+     Each item that is an int as it is, each str as index[item]; a str the index lacks gives
+     `unknown`, or is left out when `unknown` is None.
 */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -185,12 +190,45 @@ done:
     return result;
 }
 
+static PyObject *row_ids(PyObject *self, PyObject *args) {
+    PyObject *index, *items, *unknown;
+    if (!PyArg_ParseTuple(args, "O!O!O", &PyDict_Type, &index, &PyList_Type, &items, &unknown))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(items);
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PyList_GET_ITEM(items, i), *id;
+        if (PyLong_CheckExact(item)) {
+            id = item;
+        } else {
+            id = PyDict_GetItemWithError(index, item); /* borrowed */
+            if (id == NULL) {
+                if (PyErr_Occurred()) {
+                    Py_DECREF(out);
+                    return NULL;
+                }
+                if (unknown == Py_None)
+                    continue;
+                id = unknown;
+            }
+        }
+        if (PyList_Append(out, id) < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"row_ids", row_ids, METH_VARARGS, "row_ids(index, items, unknown) -> list of ints"},
     {"viterbi", viterbi, METH_VARARGS, "viterbi(emis, lens, trans, n_labels) -> list of label-id lists"},
     {"emissions", emissions, METH_VARARGS, "emissions(words, table, n_labels, out): each word's summed rows"},
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_cviterbi", NULL, -1, methods};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_ctagger", NULL, -1, methods};
 
-PyMODINIT_FUNC PyInit__cviterbi(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__ctagger(void) { return PyModule_Create(&module); }
