@@ -344,10 +344,14 @@ def test_numpy_tagger_gives_crfsuites_tags():
     assert fast.tag_sentences(items) == expected  # a whole "document" in one Viterbi pass
     assert [fast.tag(words, analyses) for words, analyses in items[:50]] == expected[:50]
     assert fast._chain is not None and plain._chain is None
-    # The same loop in numpy (installs built without a C compiler) tags alike too.
-    fast._chain.use_c = False
+    # The same loops in Python and numpy (installs built without a C compiler) give the same
+    # feature row ids, and the same tags.
+    chain, ex = fast._chain, fast.extractor
+    c_rows = [ex.sentence_rows(words, analyses, chain) for words, analyses in items]
+    chain.use_c = False
+    assert [ex.sentence_rows(words, analyses, chain) for words, analyses in items] == c_rows
     assert fast.tag_sentences(items) == expected
-    fast._chain.use_c = True
+    chain.use_c = True
     # A full row table is started afresh between documents, with the same tags after it.
     from arnews.entities.viterbi import LinearChain, read_model
 

@@ -23,6 +23,11 @@
    row_ids(index, items, unknown) -> list of ints
      Each item that is an int as it is, each str as index[item]; a str the index lacks gives
      `unknown`, or is left out when `unknown` is None.
+
+   sentence_ids(infos, gaz, morph, near, topics, cls, index, unknown) -> list of int lists
+     features.FeatureExtractor._assemble's loop over a sentence's words with rows=True, the
+     strings mapped as row_ids does: the same features in the same order (the order of the
+     emission sums). tests/test_entities.py compares the two on real text.
 */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -222,7 +227,165 @@ static PyObject *row_ids(PyObject *self, PyObject *args) {
     return out;
 }
 
+/* Append index[key] (or unknown) to out; steals the reference to key. */
+static int put_key(PyObject *out, PyObject *index, PyObject *unknown, PyObject *key) {
+    if (key == NULL)
+        return -1;
+    PyObject *id = PyDict_GetItemWithError(index, key); /* borrowed */
+    Py_DECREF(key);
+    if (id == NULL) {
+        if (PyErr_Occurred())
+            return -1;
+        id = unknown;
+    }
+    return PyList_Append(out, id);
+}
+
+static int put_obj(PyObject *out, PyObject *obj) { return obj == Py_None ? 0 : PyList_Append(out, obj); }
+
+/* cls entries: () or a tuple of class strings; an empty one iterates as ("",) (features._NONE). */
+static int put_pairs(PyObject *out, PyObject *index, PyObject *unknown, const char *fmt, PyObject *first,
+                     PyObject *second, PyObject *empty, int swap) {
+    PyObject *xs = PyTuple_GET_SIZE(first) ? first : empty, *ys = PyTuple_GET_SIZE(second) ? second : empty;
+    for (Py_ssize_t a = 0; a < PyTuple_GET_SIZE(xs); a++) {
+        PyObject *x = PyTuple_GET_ITEM(xs, a);
+        for (Py_ssize_t b = 0; b < PyTuple_GET_SIZE(ys); b++) {
+            PyObject *y = PyTuple_GET_ITEM(ys, b);
+            if (PyUnicode_CompareWithASCIIString(x, "P") != 0 && PyUnicode_CompareWithASCIIString(y, "P") != 0)
+                continue;
+            if (put_key(out, index, unknown, swap ? PyUnicode_FromFormat(fmt, y, x) : PyUnicode_FromFormat(fmt, x, y)) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *sentence_ids(PyObject *self, PyObject *args) {
+    PyObject *infos, *gaz, *morph, *near, *topics, *cls, *index, *unknown;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!O", &PyList_Type, &infos, &PyList_Type, &gaz, &PyList_Type, &morph,
+                          &PyList_Type, &near, &PyList_Type, &topics, &PyList_Type, &cls, &PyDict_Type, &index,
+                          &unknown))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(infos), n_top = PyList_GET_SIZE(topics);
+    if (PyList_GET_SIZE(gaz) != n || PyList_GET_SIZE(morph) != n || PyList_GET_SIZE(near) != n ||
+        PyList_GET_SIZE(cls) != n) {
+        PyErr_SetString(PyExc_ValueError, "sentence_ids: per-word lists of different lengths");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *info = PyList_GET_ITEM(infos, i), *c = PyList_GET_ITEM(cls, i), *nr = PyList_GET_ITEM(near, i);
+        if (!PyTuple_Check(info) || PyTuple_GET_SIZE(info) < 7 || !PyTuple_Check(PyTuple_GET_ITEM(info, 3)) ||
+            PyTuple_GET_SIZE(PyTuple_GET_ITEM(info, 3)) != 5 || !PyTuple_Check(c) || !PyTuple_Check(nr) ||
+            (PyTuple_GET_SIZE(nr) != 0 && PyTuple_GET_SIZE(nr) != 2)) {
+            PyErr_SetString(PyExc_TypeError, "sentence_ids: a word's parts are not shaped as _word_rows makes them");
+            return NULL;
+        }
+    }
+    PyObject *empty = Py_BuildValue("(s)", "");
+    PyObject *result = PyList_New(n);
+    if (empty == NULL || result == NULL)
+        goto fail;
+    Py_ssize_t last = n - 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *feats = PyList_New(0);
+        if (feats == NULL)
+            goto fail;
+        PyList_SET_ITEM(result, i, feats);
+        PyObject *info = PyList_GET_ITEM(infos, i);
+        PyObject *g = PyList_GET_ITEM(gaz, i);
+        int has_g = g != Py_None && PyObject_IsTrue(g);
+        if (PyList_Append(feats, PyTuple_GET_ITEM(info, 2)) < 0)
+            goto fail;
+        if (has_g && put_key(feats, index, unknown, PyUnicode_FromFormat("g=%U", g)) < 0)
+            goto fail;
+        for (Py_ssize_t t = 0; t < n_top; t++) {
+            PyObject *topic = PyList_GET_ITEM(topics, t);
+            if (put_key(feats, index, unknown, PyUnicode_FromFormat("topic=%U", topic)) < 0)
+                goto fail;
+            if (has_g && put_key(feats, index, unknown, PyUnicode_FromFormat("topic=%U|g=%U", topic, g)) < 0)
+                goto fail;
+            if (put_key(feats, index, unknown, PyUnicode_FromFormat("topic=%U|%U", topic, PyTuple_GET_ITEM(info, 4))) < 0)
+                goto fail;
+        }
+        if (put_obj(feats, PyList_GET_ITEM(morph, i)) < 0)
+            goto fail;
+        if (i == 0 && put_key(feats, index, unknown, PyUnicode_FromString("BOS")) < 0)
+            goto fail;
+        if (i == last && put_key(feats, index, unknown, PyUnicode_FromString("EOS")) < 0)
+            goto fail;
+        /* neighbours: what the word at offset d sees of them (nb tuple: None, +1, +2, -2, -1) */
+        if (i >= 2) {
+            PyObject *other = PyList_GET_ITEM(infos, i - 2), *og = PyList_GET_ITEM(gaz, i - 2);
+            if (put_obj(feats, PyTuple_GET_ITEM(PyTuple_GET_ITEM(other, 3), 3)) < 0)
+                goto fail;
+            if (og != Py_None && PyObject_IsTrue(og) &&
+                put_key(feats, index, unknown, PyUnicode_FromFormat("-2:g=%U", og)) < 0)
+                goto fail;
+        } else if (put_key(feats, index, unknown, PyUnicode_FromString("-2:pad")) < 0)
+            goto fail;
+        if (i >= 1) {
+            PyObject *other = PyList_GET_ITEM(infos, i - 1), *og = PyList_GET_ITEM(gaz, i - 1);
+            PyObject *nr = PyList_GET_ITEM(near, i - 1);
+            if (put_obj(feats, PyTuple_GET_ITEM(PyTuple_GET_ITEM(other, 3), 4)) < 0)
+                goto fail;
+            if (og != Py_None && PyObject_IsTrue(og) &&
+                put_key(feats, index, unknown, PyUnicode_FromFormat("-1:g=%U", og)) < 0)
+                goto fail;
+            if (PyTuple_GET_SIZE(nr) && put_obj(feats, PyTuple_GET_ITEM(nr, 0)) < 0)
+                goto fail;
+        } else if (put_key(feats, index, unknown, PyUnicode_FromString("-1:pad")) < 0)
+            goto fail;
+        if (i < last) {
+            PyObject *other = PyList_GET_ITEM(infos, i + 1), *og = PyList_GET_ITEM(gaz, i + 1);
+            PyObject *nr = PyList_GET_ITEM(near, i + 1);
+            if (put_obj(feats, PyTuple_GET_ITEM(PyTuple_GET_ITEM(other, 3), 1)) < 0)
+                goto fail;
+            if (og != Py_None && PyObject_IsTrue(og) &&
+                put_key(feats, index, unknown, PyUnicode_FromFormat("1:g=%U", og)) < 0)
+                goto fail;
+            if (PyTuple_GET_SIZE(nr) && put_obj(feats, PyTuple_GET_ITEM(nr, 1)) < 0)
+                goto fail;
+        } else if (put_key(feats, index, unknown, PyUnicode_FromString("1:pad")) < 0)
+            goto fail;
+        if (i < last - 1) {
+            PyObject *other = PyList_GET_ITEM(infos, i + 2), *og = PyList_GET_ITEM(gaz, i + 2);
+            if (put_obj(feats, PyTuple_GET_ITEM(PyTuple_GET_ITEM(other, 3), 2)) < 0)
+                goto fail;
+            if (og != Py_None && PyObject_IsTrue(og) &&
+                put_key(feats, index, unknown, PyUnicode_FromFormat("2:g=%U", og)) < 0)
+                goto fail;
+        } else if (put_key(feats, index, unknown, PyUnicode_FromString("2:pad")) < 0)
+            goto fail;
+        PyObject *a = PyList_GET_ITEM(cls, i);
+        if (i < last) {
+            PyObject *b = PyList_GET_ITEM(cls, i + 1);
+            if ((PyTuple_GET_SIZE(a) || PyTuple_GET_SIZE(b)) &&
+                put_pairs(feats, index, unknown, "nc+=%U>%U", a, b, empty, 0) < 0)
+                goto fail;
+        }
+        if (i > 0) {
+            PyObject *b = PyList_GET_ITEM(cls, i - 1);
+            if ((PyTuple_GET_SIZE(a) || PyTuple_GET_SIZE(b)) &&
+                put_pairs(feats, index, unknown, "nc-=%U<%U", a, b, empty, 1) < 0)
+                goto fail;
+        }
+        if (i > 0 && put_key(feats, index, unknown, PyUnicode_FromFormat(
+                "b-=%U|%U", PyTuple_GET_ITEM(PyList_GET_ITEM(infos, i - 1), 1), PyTuple_GET_ITEM(info, 1))) < 0)
+            goto fail;
+        if (i < last && put_key(feats, index, unknown, PyUnicode_FromFormat(
+                "b+=%U|%U", PyTuple_GET_ITEM(info, 1), PyTuple_GET_ITEM(PyList_GET_ITEM(infos, i + 1), 1))) < 0)
+            goto fail;
+    }
+    Py_DECREF(empty);
+    return result;
+fail:
+    Py_XDECREF(empty);
+    Py_XDECREF(result);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"sentence_ids", sentence_ids, METH_VARARGS, "a sentence's feature row ids (features._assemble, rows=True)"},
     {"row_ids", row_ids, METH_VARARGS, "row_ids(index, items, unknown) -> list of ints"},
     {"viterbi", viterbi, METH_VARARGS, "viterbi(emis, lens, trans, n_labels) -> list of label-id lists"},
     {"emissions", emissions, METH_VARARGS, "emissions(words, table, n_labels, out): each word's summed rows"},

@@ -380,11 +380,13 @@ class FeatureExtractor:
         if self._rows_chain is not chain:
             self._rows_chain = chain
             self.forget_rows()
-        feats = self._assemble([self._word_rows(w) for w in words], analyses, self._morph_rows, rows=True)
-        from .viterbi import row_ids  # (here: viterbi imports numpy, which one article never needs)
+        from .viterbi import c_sentence_ids, row_ids  # (here: viterbi imports numpy, which one article never needs)
 
+        infos = [self._word_rows(w) for w in words]
         index, unk = chain.index, chain.unknown
-        return [row_ids(index, tok, unk) for tok in feats]
+        if c_sentence_ids is not None and chain.use_c:
+            return c_sentence_ids(infos, *self._sentence_parts(infos, analyses, self._morph_rows), index, unk)
+        return [row_ids(index, tok, unk) for tok in self._assemble(infos, analyses, self._morph_rows, rows=True)]
 
     def drop_string_caches(self) -> None:
         """Forget the per-word feature strings (a process that moved to sentence_rows)."""
@@ -407,10 +409,9 @@ class FeatureExtractor:
                 self._rcache[word] = info
         return info
 
-    def _assemble(self, infos: list[tuple], analyses: list | None, mf, rows: bool = False) -> list[list]:
-        """Per word: its own and its neighbours' per-word parts (lists of feature strings, or with
-        ``rows`` one row id each, as `infos` and `mf` give them) plus the features that depend
-        on the sentence (strings)."""
+    def _sentence_parts(self, infos: list[tuple], analyses: list | None, mf) -> tuple[list, list, list, list, list]:
+        """What _assemble's loop needs besides the words' parts: gazetteer tags, morphology
+        parts and what the -1/+1 neighbours see of them, the sentence's topics, the name-list classes."""
         n = len(infos)
         gaz = self.gazetteer_tags(infos) if any(info[5] for info in infos) else [None] * n
         morph: list = [None] * n
@@ -420,7 +421,14 @@ class FeatureExtractor:
                 if a is not None:
                     morph[i], near[i] = mf(infos[i], a)
         topics = sorted({TOPICS[x] for info in infos for x in (info[0], info[1]) if x in TOPICS})
-        cls = [info[6] for info in infos]
+        return gaz, morph, near, topics, [info[6] for info in infos]
+
+    def _assemble(self, infos: list[tuple], analyses: list | None, mf, rows: bool = False) -> list[list]:
+        """Per word: its own and its neighbours' per-word parts (lists of feature strings, or with
+        ``rows`` one row id each, as `infos` and `mf` give them) plus the features that depend
+        on the sentence (strings). (_ctagger.sentence_ids is this loop in C, for rows.)"""
+        n = len(infos)
+        gaz, morph, near, topics, cls = self._sentence_parts(infos, analyses, mf)
         out = []
         last = n - 1
         for i in range(n):
