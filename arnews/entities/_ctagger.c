@@ -260,6 +260,26 @@ static int put_pairs(PyObject *out, PyObject *index, PyObject *unknown, const ch
     return 0;
 }
 
+/* What word i sees of its neighbour at offset d (nb slot `slot`): that neighbour's part, its
+   gazetteer tag, and for d = -1/+1 its morphology part; "<d>:pad" past the sentence's ends. */
+static int put_neighbour(PyObject *feats, PyObject *index, PyObject *unknown, PyObject *infos, PyObject *gaz,
+                         PyObject *near, Py_ssize_t i, int d, int slot) {
+    Py_ssize_t j = i + d;
+    if (j < 0 || j >= PyList_GET_SIZE(infos))
+        return put_key(feats, index, unknown, PyUnicode_FromFormat("%d:pad", d));
+    PyObject *other = PyList_GET_ITEM(infos, j), *og = PyList_GET_ITEM(gaz, j);
+    if (put_obj(feats, PyTuple_GET_ITEM(PyTuple_GET_ITEM(other, 3), slot)) < 0)
+        return -1;
+    if (og != Py_None && PyObject_IsTrue(og) && put_key(feats, index, unknown, PyUnicode_FromFormat("%d:g=%U", d, og)) < 0)
+        return -1;
+    if (d == -1 || d == 1) {
+        PyObject *nr = PyList_GET_ITEM(near, j);
+        if (PyTuple_GET_SIZE(nr) && put_obj(feats, PyTuple_GET_ITEM(nr, d == -1 ? 0 : 1)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static PyObject *sentence_ids(PyObject *self, PyObject *args) {
     PyObject *infos, *gaz, *morph, *near, *topics, *cls, *index, *unknown;
     if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!O", &PyList_Type, &infos, &PyList_Type, &gaz, &PyList_Type, &morph,
@@ -313,49 +333,12 @@ static PyObject *sentence_ids(PyObject *self, PyObject *args) {
             goto fail;
         if (i == last && put_key(feats, index, unknown, PyUnicode_FromString("EOS")) < 0)
             goto fail;
-        /* neighbours: what the word at offset d sees of them (nb tuple: None, +1, +2, -2, -1) */
-        if (i >= 2) {
-            PyObject *other = PyList_GET_ITEM(infos, i - 2), *og = PyList_GET_ITEM(gaz, i - 2);
-            if (put_obj(feats, PyTuple_GET_ITEM(PyTuple_GET_ITEM(other, 3), 3)) < 0)
+        /* The neighbours at -2, -1, +1, +2, in that order: their slots in the nb tuple
+           (None, +1, +2, -2, -1) hold what a word at that offset sees of them. */
+        static const int offsets[4] = {-2, -1, 1, 2}, slots[4] = {3, 4, 1, 2};
+        for (int k = 0; k < 4; k++)
+            if (put_neighbour(feats, index, unknown, infos, gaz, near, i, offsets[k], slots[k]) < 0)
                 goto fail;
-            if (og != Py_None && PyObject_IsTrue(og) &&
-                put_key(feats, index, unknown, PyUnicode_FromFormat("-2:g=%U", og)) < 0)
-                goto fail;
-        } else if (put_key(feats, index, unknown, PyUnicode_FromString("-2:pad")) < 0)
-            goto fail;
-        if (i >= 1) {
-            PyObject *other = PyList_GET_ITEM(infos, i - 1), *og = PyList_GET_ITEM(gaz, i - 1);
-            PyObject *nr = PyList_GET_ITEM(near, i - 1);
-            if (put_obj(feats, PyTuple_GET_ITEM(PyTuple_GET_ITEM(other, 3), 4)) < 0)
-                goto fail;
-            if (og != Py_None && PyObject_IsTrue(og) &&
-                put_key(feats, index, unknown, PyUnicode_FromFormat("-1:g=%U", og)) < 0)
-                goto fail;
-            if (PyTuple_GET_SIZE(nr) && put_obj(feats, PyTuple_GET_ITEM(nr, 0)) < 0)
-                goto fail;
-        } else if (put_key(feats, index, unknown, PyUnicode_FromString("-1:pad")) < 0)
-            goto fail;
-        if (i < last) {
-            PyObject *other = PyList_GET_ITEM(infos, i + 1), *og = PyList_GET_ITEM(gaz, i + 1);
-            PyObject *nr = PyList_GET_ITEM(near, i + 1);
-            if (put_obj(feats, PyTuple_GET_ITEM(PyTuple_GET_ITEM(other, 3), 1)) < 0)
-                goto fail;
-            if (og != Py_None && PyObject_IsTrue(og) &&
-                put_key(feats, index, unknown, PyUnicode_FromFormat("1:g=%U", og)) < 0)
-                goto fail;
-            if (PyTuple_GET_SIZE(nr) && put_obj(feats, PyTuple_GET_ITEM(nr, 1)) < 0)
-                goto fail;
-        } else if (put_key(feats, index, unknown, PyUnicode_FromString("1:pad")) < 0)
-            goto fail;
-        if (i < last - 1) {
-            PyObject *other = PyList_GET_ITEM(infos, i + 2), *og = PyList_GET_ITEM(gaz, i + 2);
-            if (put_obj(feats, PyTuple_GET_ITEM(PyTuple_GET_ITEM(other, 3), 2)) < 0)
-                goto fail;
-            if (og != Py_None && PyObject_IsTrue(og) &&
-                put_key(feats, index, unknown, PyUnicode_FromFormat("2:g=%U", og)) < 0)
-                goto fail;
-        } else if (put_key(feats, index, unknown, PyUnicode_FromString("2:pad")) < 0)
-            goto fail;
         PyObject *a = PyList_GET_ITEM(cls, i);
         if (i < last) {
             PyObject *b = PyList_GET_ITEM(cls, i + 1);
@@ -392,6 +375,6 @@ static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_ctagger", NULL, -1, methods};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_ctagger", NULL, -1, methods, NULL, NULL, NULL, NULL};
 
 PyMODINIT_FUNC PyInit__ctagger(void) { return PyModule_Create(&module); }
