@@ -1,6 +1,6 @@
 """Span-level NER F1 (conlleval style) of arnews' NER on a BIO TSV file.
 
-    python benchmarks/ner_f1.py FILE.tsv [--ner crf|bert|auto] [--context N]
+    python benchmarks/ner_f1.py FILE.tsv [--ner crf|bert|auto] [--context N] [--model MODEL.crfsuite]
 
 FILE: `token<TAB>tag` per line, blank line between sentences, types PERS/LOC/ORG/MISC.
 Each sentence's tokens go to the backend as they are (pre-tokenised), one sentence per call;
@@ -49,10 +49,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--context", type=int, default=5,
                     help="sentences before/after taken as the document for the consistency step "
                          "(0: the sentence alone; -1: plain per-sentence tagging, no document steps)")
+    ap.add_argument("--model", help="a CRF model file to score instead of the packaged one (with --ner crf)")
     args = ap.parse_args(argv)
     sents = read_bio(args.file)
     try:
-        backend = get_backend(args.ner)
+        if args.model:
+            if args.ner != "crf" or not Path(args.model).is_file():
+                print(f"error: --model needs --ner crf and an existing .crfsuite file ({args.model})", file=sys.stderr)
+                return 2
+            from arnews.entities.crf import CrfBackend
+
+            backend = CrfBackend(Path(args.model))
+        else:
+            backend = get_backend(args.ner)
     except MissingDataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
