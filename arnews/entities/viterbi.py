@@ -1,13 +1,14 @@
-"""CRF inference in numpy: the trained crfsuite model's weights, Viterbi over many sentences at once.
+"""CRF inference over arrays: the trained crfsuite model's weights, Viterbi over many sentences at once.
 
 crfsuite's own tagger costs ~11 us per word here, most of it turning every feature string into
 a C++ string and looking it up, one sentence per call. The same linear-chain model is a weight
 row per (attribute, label) and a label-to-label transition matrix, so this module keeps them
 as arrays (exported once from the .crfsuite file into a sibling .weights.npz), turns feature
 strings into row ids with one dict lookup each, sums each word's rows for all the sentences of
-a document together, and runs the Viterbi loop in C (_ctagger.c, built at install when there
-is a C compiler; otherwise the same loop in numpy, three times slower). Scores are the same
-sums crfsuite makes (value 1 per attribute, unknown attributes ignored, no start/end
+a document together, and runs the Viterbi loop (the feature assembly too, in features.py) in C
+(_ctagger.c, built at install where there is a C compiler; otherwise the same loops in Python
+and numpy, several times slower: 0.40 against 0.06 s of tagging per 262 articles). Scores are
+the same sums crfsuite makes (value 1 per attribute, unknown attributes ignored, no start/end
 transitions) and ties go to the lower label id as in crfsuite, so the tags are crfsuite's:
 tests/test_entities.py compares all three on real text.
 """
@@ -19,7 +20,6 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
-
 
 
 def py_row_ids(index: dict[str, int], items: list, unknown: int | None) -> list[int]:
@@ -119,7 +119,7 @@ class LinearChain:
         self._pending_starts: list[int] = []
         self._pending_from = self._size
         self._shared: dict[tuple[int, ...], int] = {}  # small blocks' rows, by their attribute ids
-        self.use_c = True  # the compiled loop when it is built (tests turn it off to compare)
+        self.use_c = True  # the compiled loops when they are built (tests turn them off to compare)
         self._trans_c = np.ascontiguousarray(self.trans, dtype=np.float64)
 
     def add_block(self, features: Iterable[str]) -> int:
