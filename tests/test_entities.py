@@ -386,7 +386,8 @@ def test_compiled_tagger_loops_are_built_and_check_their_input():
         viterbi.c_viterbi(emis, [4], trans, 3)
     index = {"w=x": 3, "s=y": 7}
     for items, unknown, expected in [(["w=x", 5, "nope", "s=y"], 9, [3, 5, 9, 7]),
-                                     (["w=x", "nope", "s=y"], None, [3, 7]), ([], 9, [])]:
+                                     (["w=x", "nope", "s=y"], None, [3, 7]), ([], 9, []),
+                                     (("w=x", "nope"), 9, [3, 9])]:  # (any sequence)
         assert viterbi.row_ids(index, items, unknown) == expected
         assert viterbi.py_row_ids(index, items, unknown) == expected  # the fallback agrees
 

@@ -15,13 +15,13 @@
      and in crfsuite.
 
    emissions(words, table, n_labels, out) -> None
-     words: list of lists of row ids (one list per word); table: float32 buffer of rows of
+     words: list of sequences of row ids (one per word); table: float32 buffer of rows of
      n_labels; out: writable float64 buffer, one row per word. Each word's rows are summed in
      double, in list order, like crfsuite's own sums (numpy's add.reduceat sums the float32
      rows pairwise in float32, so the last bits can differ from it).
 
    row_ids(index, items, unknown) -> list of ints
-     Each item that is an int as it is, each str as index[item]; a str the index lacks gives
+     items: any sequence. Each item that is an int as it is, each str as index[item]; a str the index lacks gives
      `unknown`, or is left out when `unknown` is None.
 
    sentence_ids(infos, gaz, morph, near, topics, cls, index, unknown) -> list of int lists
@@ -160,19 +160,19 @@ static PyObject *emissions(PyObject *self, PyObject *args) {
         goto done;
     }
     for (Py_ssize_t w = 0; w < n_words; w++) {
-        PyObject *ids = PyList_GET_ITEM(words, w);
-        if (!PyList_Check(ids)) {
-            PyErr_SetString(PyExc_TypeError, "emissions: each word's row ids must be a list");
+        /* a list or tuple as it is (no copy) */
+        PyObject *ids = PySequence_Fast(PyList_GET_ITEM(words, w), "emissions: each word's row ids must be a sequence");
+        if (ids == NULL)
             goto done;
-        }
-        Py_ssize_t k = PyList_GET_SIZE(ids);
+        Py_ssize_t k = PySequence_Fast_GET_SIZE(ids);
         for (Py_ssize_t j = 0; j < n_l; j++)
             acc[j] = 0.0;
         for (Py_ssize_t r = 0; r < k; r++) {
-            Py_ssize_t row = PyLong_AsSsize_t(PyList_GET_ITEM(ids, r));
+            Py_ssize_t row = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(ids, r));
             if (row < 0 || row >= n_rows) {
                 if (!PyErr_Occurred())
                     PyErr_SetString(PyExc_IndexError, "emissions: row id out of range");
+                Py_DECREF(ids);
                 goto done;
             }
             const float *src = table + row * n_l;
@@ -183,6 +183,7 @@ static PyObject *emissions(PyObject *self, PyObject *args) {
                 for (Py_ssize_t j = 0; j < n_l; j++)
                     acc[j] += src[j];
         }
+        Py_DECREF(ids);
         for (Py_ssize_t j = 0; j < n_l; j++)
             out[w * n_l + j] = acc[j];
     }
@@ -196,35 +197,41 @@ done:
 }
 
 static PyObject *row_ids(PyObject *self, PyObject *args) {
-    PyObject *index, *items, *unknown;
-    if (!PyArg_ParseTuple(args, "O!O!O", &PyDict_Type, &index, &PyList_Type, &items, &unknown))
+    PyObject *index, *seq, *unknown;
+    if (!PyArg_ParseTuple(args, "O!OO", &PyDict_Type, &index, &seq, &unknown))
         return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(items);
+    PyObject *items = PySequence_Fast(seq, "row_ids: items must be a sequence"); /* a list or tuple as it is */
+    if (items == NULL)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(items);
     PyObject *out = PyList_New(0);
-    if (out == NULL)
+    if (out == NULL) {
+        Py_DECREF(items);
         return NULL;
+    }
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *item = PyList_GET_ITEM(items, i), *id;
+        PyObject *item = PySequence_Fast_GET_ITEM(items, i), *id;
         if (PyLong_CheckExact(item)) {
             id = item;
         } else {
             id = PyDict_GetItemWithError(index, item); /* borrowed */
             if (id == NULL) {
-                if (PyErr_Occurred()) {
-                    Py_DECREF(out);
-                    return NULL;
-                }
+                if (PyErr_Occurred())
+                    goto fail;
                 if (unknown == Py_None)
                     continue;
                 id = unknown;
             }
         }
-        if (PyList_Append(out, id) < 0) {
-            Py_DECREF(out);
-            return NULL;
-        }
+        if (PyList_Append(out, id) < 0)
+            goto fail;
     }
+    Py_DECREF(items);
     return out;
+fail:
+    Py_DECREF(items);
+    Py_DECREF(out);
+    return NULL;
 }
 
 /* Append index[key] (or unknown) to out; steals the reference to key. */

@@ -22,7 +22,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 
-def py_row_ids(index: dict[str, int], items: list, unknown: int | None) -> list[int]:
+def py_row_ids(index: dict[str, int], items: Iterable, unknown: int | None) -> list[int]:
     """Each int item as it is, each feature string as its attribute id; a string the model does
     not know gives `unknown`, or is left out when `unknown` is None (_ctagger.row_ids in Python)."""
     get = index.get
@@ -120,12 +120,11 @@ class LinearChain:
         self._pending_from = self._size
         self._shared: dict[tuple[int, ...], int] = {}  # small blocks' rows, by their attribute ids
         self.use_c = True  # the compiled loops when they are built (tests turn them off to compare)
-        self._trans_c = np.ascontiguousarray(self.trans, dtype=np.float64)
 
     def add_block(self, features: Iterable[str]) -> int:
         """One row id that scores `features` (attributes the model does not know score nothing):
         the zero row, an attribute's own row, or a new row holding the sum."""
-        ids = row_ids(self.index, features if features.__class__ is list else list(features), None)
+        ids = row_ids(self.index, features, None)
         n = len(ids)
         if n <= 1:
             return ids[0] if ids else self.unknown
@@ -176,9 +175,8 @@ class LinearChain:
             if not words:
                 return [[] for _ in sentences]
             emis = np.empty((len(words), len(labels)))
-            # (row ids arrive as lists; a word with no known attribute scores the zero row)
-            c_emissions([ids if ids.__class__ is list else list(ids) for ids in words], self._table, len(labels), emis)
-            paths = c_viterbi(emis, [len(s) for s in sentences], self._trans_c, len(labels))
+            c_emissions(words, self._table, len(labels), emis)  # (a word with no known attribute: zeros)
+            paths = c_viterbi(emis, [len(s) for s in sentences], self.trans, len(labels))
             return [[labels[j] for j in path] for path in paths]
         out: list[list[str]] = [[]] * len(sentences)
         # Similar lengths together, longest first, so that little of each batch is padding.
