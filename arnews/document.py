@@ -52,6 +52,11 @@ class Token:
     def is_word(self) -> bool:
         return self.kind in WORD_KINDS
 
+    @property
+    def source(self) -> str | None:
+        """analysis_source under WordAnalysis' name: a filled token is read as its analysis (NER features)."""
+        return self.analysis_source
+
 
 @dataclass
 class Sentence:

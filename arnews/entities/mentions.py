@@ -13,20 +13,6 @@ LABELS = {"PERS": "PERSON", "LOC": "LOCATION", "ORG": "ORGANIZATION", "MISC": "M
 _WORD_KINDS = ("arabic", "latin", "number")
 
 
-class _Analysis:
-    """Adapter: a morphology-filled Token seen as a WordAnalysis (pos, source, proclitics ...)."""
-
-    __slots__ = ("pos", "source", "proclitics", "lemma", "stem", "enclitics")
-
-    def __init__(self, tok):
-        self.pos = tok.pos
-        self.source = tok.analysis_source
-        self.proclitics = tok.proclitics
-        self.lemma = tok.lemma
-        self.stem = tok.stem
-        self.enclitics = tok.enclitics
-
-
 _STOP: frozenset[str] | None = None
 
 
@@ -56,7 +42,8 @@ def _tag_spans(doc: Document, backend) -> list[tuple[int, int, str]]:
         if not any(t.kind == "arabic" for t in toks):
             continue
         words = [t.text for t in toks]
-        analyses = [_Analysis(t) for t in toks] if any(t.pos for t in toks) else None
+        # The morphology-filled tokens serve as the analyses (Token.source is analysis_source).
+        analyses = toks if any(t.pos for t in toks) else None
         todo.append((sent, toks, words, analyses))
     many = getattr(backend, "tag_sentences", None)  # the CRF tags a document's sentences together
     if many is not None:
