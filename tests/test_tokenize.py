@@ -1,9 +1,11 @@
+import pytest
+
 from camel_tools.tokenizers.word import simple_word_tokenize
 
 from arnews.normalize import Normalizer
 from arnews.tokenize import arabic_share, token_kind, tokenize, word_spans
 
-from .helpers import SEED, shared
+from .helpers import SEED, SHARED_DATA, shared, skip_unless_built
 
 SAMPLES = [
     "أعرب الرئيس الأمريكي جو بايدن عن قلقه، وذلك وفقاً لتصريحات (البيت الأبيض).",
@@ -81,3 +83,49 @@ def test_token_cache_is_per_normalisation():
     assert [t.norm for t in none] == text.split()
     assert [(t.text, t.start, t.end, t.norm, t.kind) for t in again] == \
         [(t.text, t.start, t.end, t.norm, t.kind) for t in default]
+
+
+_LOOP_TEXTS = [
+    "", " ", "\n\n", "a", "قال.\nثم", "end.", "\n.x", "\t\v\f", "؟؟ أ\n\n\nب ، ج",
+    # Unicode spaces (NBSP, line separator, ideographic space, NEL, file separator) split chunks;
+    # ZWSP and BOM are not whitespace.
+    "x\u00a0y\u2028z\u3000w\u200bq\ufeffr\x1cs\x85t",
+    "👍🏽 مرحبا!! 🇸🇦\r\nب (واس) - الرياض:",
+]
+
+
+def test_compiled_token_loop_equals_the_python_loop():
+    from functools import partial
+
+    from arnews import tokenize as tk
+
+    if tk.token_loop is None:
+        skip_unless_built("arnews/_ctokenize.c")
+    token_loop = tk.token_loop
+    texts = list(_LOOP_TEXTS) + [SEED.read_text(encoding="utf-8")]
+    corpus = SHARED_DATA / "corpus" / "saudinewsnet"
+    if corpus.is_dir():  # (without it: the samples and the seed)
+        texts += [p.read_text(encoding="utf-8") for p in sorted(corpus.rglob("*.txt"))[:150]]
+    make = partial(tk._token_pieces, norm=Normalizer().uncached)
+    for text in texts:
+        assert token_loop(text, {}, make, tk.Token, tk.Sentence) == tk._py_token_loop(text, {}, make), text[:40]
+    # A piece that is not shaped as _token_pieces makes it is an error, not a crash.
+    with pytest.raises(TypeError):
+        token_loop("ab", {}, lambda chunk: (("ab", 0),), tk.Token, tk.Sentence)
+    with pytest.raises(TypeError):
+        token_loop("ab", {}, lambda chunk: None, tk.Token, tk.Sentence)
+
+
+def test_arabic_word_fast_path_agrees_with_the_general_checks():
+    import unicodedata
+
+    from arnews import tokenize as tk
+
+    chars = [chr(c) for c in range(0x0600, 0x0700) if tk._ARABIC_WORD_RE.fullmatch(chr(c))]
+    assert len(chars) == 59
+    for ch in chars:
+        assert unicodedata.category(ch)[0] in "LM"
+        assert tk._PLAIN_RE.fullmatch(ch), hex(ord(ch))  # no punctuation, symbol or emoji
+        assert tk._kind_by_category(ch) == "arabic", hex(ord(ch))
+    assert token_kind("بالقوات") == "arabic" and token_kind("ـــ") == "arabic"
+    assert token_kind("٣") == "number" and token_kind("،") == "punct"
