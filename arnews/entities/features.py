@@ -64,10 +64,16 @@ for _t, _words in {
 # (cross-validated: 50 beats 10 and 500).
 NL_RARE = 50
 _NONE = ("",)
+_SUFFIX_NAMES = ((1, "x1="), (2, "x2="), (3, "x3="), (4, "x4="))
+_LEN_FEATURES = tuple(f"len={n}" for n in range(11))
+_NV_FEATURES = tuple(f"nv={n}" for n in range(5))
+_CONSONANT = re.compile("[^اوي]")  # the long-vowel shape: every other character is C
+_VOWEL_TABLE = str.maketrans("اوي", "VVV")
 _ARABIC_BLOCK = re.compile("[\u0600-\u06ff]")
 
 _CONJ = ("", "و", "ف")
 _PREP = ("", "ب", "ل", "ك")
+_CLITIC_FIRST = frozenset("وفبلك")
 
 
 # Per-word caches as plain dicts, emptied when full: lru_cache's bookkeeping (a linked-list
@@ -115,6 +121,8 @@ def readings(k: str) -> tuple[str, ...]:
 
 
 def _clitic_candidates(k: str) -> tuple[tuple[str, str], ...]:
+    if k[:1] not in _CLITIC_FIRST:  # (most words: no leading clitic letter)
+        return ()
     out = []
     for c in _CONJ:
         if c and not k.startswith(c):
@@ -245,20 +253,23 @@ class FeatureExtractor:
             f.append(f"pre={pre}")
         if s is not k and s.startswith("ال"):
             f.append("al")
-        f.append(f"p1={k[:1]}")
-        f.append(f"p2={k[:2]}")
-        for n in (1, 2, 3, 4):
-            if len(core) > n:
-                f.append(f"x{n}={core[-n:]}")
-        for n in (2, 3):
-            if len(core) > n + 1:
-                f.append(f"c{n}={core[:n]}")
-        f.append(f"len={min(len(core), 10)}")
-        if len(core) >= 3:
+        f.append("p1=" + k[:1])
+        f.append("p2=" + k[:2])
+        n_core = len(core)
+        # (Plain concatenation, no f-string formatting of n: this runs for every new word.)
+        for n, name in _SUFFIX_NAMES:
+            if n_core > n:
+                f.append(name + core[-n:])
+        if n_core > 3:
+            f.append("c2=" + core[:2])
+        if n_core > 4:
+            f.append("c3=" + core[:3])
+        f.append(_LEN_FEATURES[min(n_core, 10)])
+        if n_core >= 3:
             # Long-vowel shape: transliterated foreign names are full of ا و ي (مايكروسوفت).
-            cv = "".join("V" if ch in "اوي" else "C" for ch in core)
-            f.append(f"cv={cv[:8]}")
-            f.append(f"nv={min(cv.count('V'), 4)}")
+            cv = _CONSONANT.sub("C", core).translate(_VOWEL_TABLE)
+            f.append("cv=" + cv[:8])
+            f.append(_NV_FEATURES[min(cv.count("V"), 4)])
         if not _ARABIC_BLOCK.search(word):
             if any(ch.isdigit() for ch in word):
                 f.append("shape=digit")
@@ -303,7 +314,11 @@ class FeatureExtractor:
                 f.append(f"{name}={t}")
                 ctx.append(f"{name}={t}")
         # Context features as the neighbours see them, prefixed once per word type.
-        nb = {d: [f"{d}:{x}" for x in ctx] + [f"{d}:x2={s[-2:]}"] * (d in (-1, 1)) for d in (-2, -1, 1, 2)}
+        x2 = s[-2:]
+        nb = {-2: ["-2:" + x for x in ctx], -1: ["-1:" + x for x in ctx], 1: ["1:" + x for x in ctx],
+              2: ["2:" + x for x in ctx]}
+        nb[-1].append("-1:x2=" + x2)
+        nb[1].append("1:x2=" + x2)
         k0 = f"k0={cl[0]}" if cl else "k0=none"
         return (k, s, f, nb, k0, self._gaz_firsts(k), nlk)
 
