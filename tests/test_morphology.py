@@ -380,3 +380,35 @@ def test_benchmark_script_on_tiny_conllu(tmp_path, morph_cache):
     assert float(m.group(1)) == 1.0
     assert float(m.group(2)) == 1.0  # content: القوات الكورية بايدن قال
     assert 0.0 <= float(m.group(3)) < 1.0  # first analysis misses بايدن (backoff splits) or others
+
+
+def test_lean_analyzer_gives_the_camel_analyzers_analyses(morph_cache):
+    """LeanAnalyzer rewrites how camel_tools' Analyzer combines prefix, stem and suffix (and
+    caches the compatible suffixes): every word must still get the same analyses, in the same
+    order, in the fields arnews reads (it computes `source` itself; backoff glosses are empty)."""
+    from camel_tools.morphology.analyzer import Analyzer
+
+    from arnews.morphology.builtin import load_db
+    from arnews.morphology.document_lemmas import _ANALYSIS_FORM
+    from arnews.morphology.lean import LeanAnalyzer
+    from arnews.tokenize import tokenize
+
+    db = load_db()
+    lean, camel = LeanAnalyzer(db, "NOAN_PROP"), Analyzer(db, "NOAN_PROP")
+    texts = [SEED.read_text(encoding="utf-8")]
+    corpus = REPO.parent / "shared" / "data" / "corpus" / "saudinewsnet"
+    texts += [p.read_text(encoding="utf-8") for p in sorted(corpus.rglob("*.txt"))[:25]]  # (when present)
+    words = list(dict.fromkeys(_ANALYSIS_FORM(t.text) or t.text for text in texts for t in tokenize(text)[0]
+                               if t.kind == "arabic"))
+    assert len(words) > 500
+    keys = ("pos", "lex", "stem", "prc2", "prc1", "prc0", "enc0")
+
+    def fields(a: dict) -> tuple:
+        gloss = a.get("stemgloss")
+        return (*(a.get(k) for k in keys), "" if gloss in (None, "_") else gloss, a.get("source") == "backoff")
+
+    for w in words:
+        assert [fields(a) for a in lean.analyze(w)] == [fields(a) for a in camel.analyze(w)], w
+    # Twice: the second time from the per-category suffix caches filled by the first.
+    for w in words[:200]:
+        assert [fields(a) for a in lean.analyze(w)] == [fields(a) for a in camel.analyze(w)], w

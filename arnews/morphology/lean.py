@@ -94,12 +94,13 @@ class LeanAnalyzer(Analyzer):
 
     def _suffixes_for(self, suffix: str, pcat, suffix_analyses, psc) -> tuple:
         """The suffix's analyses that go with prefix category `pcat`, in DB order, as
-        (category, enc0, undiacritised surface). Cached per (suffix, prefix category): there are a
-        few thousand pairs, and filtering here spares the innermost loop two thirds of its turns."""
+        (category, enc0, undiacritised surface), and a dict for those of them that also go with
+        each stem category (filled by the caller). Cached per (suffix, prefix category): there
+        are a few thousand pairs, and filtering here spares the innermost loop most of its turns."""
         key = (suffix, pcat)
         hit = self._suffix_cache.get(key)
         if hit is None:
-            hit = self._suffix_cache[key] = _compatible_suffixes(suffix_analyses, psc)
+            hit = self._suffix_cache[key] = (_compatible_suffixes(suffix_analyses, psc), {})
         return hit
 
     def _combined_analyses(self, word_dediac, prefix_analyses, stem_analyses, suffix_analyses, suffix=None):
@@ -115,8 +116,9 @@ class LeanAnalyzer(Analyzer):
                 continue
             if suffix is None:  # (called without the suffix string: nothing to cache by)
                 suffixes = _compatible_suffixes(suffix_analyses, psc)
+                by_stem = {}
             else:
-                suffixes = self._suffixes_for(suffix, pcat, suffix_analyses, psc)
+                suffixes, by_stem = self._suffixes_for(suffix, pcat, suffix_analyses, psc)
             if not suffixes:
                 continue
             p_dd = pf.get("_dd", "")
@@ -124,24 +126,25 @@ class LeanAnalyzer(Analyzer):
             for scat, sf in stem_analyses:
                 if scat not in ps_compat:
                     continue
-                ssc = ssc_all.get(scat)
-                if ssc is None:
+                # The suffixes that also go with the stem's category (cached per category: most
+                # of them do not, and the loop below would skip them one by one for every stem).
+                fitting = by_stem.get(scat)
+                if fitting is None:
+                    ssc = ssc_all.get(scat)
+                    fitting = () if ssc is None else tuple(x for x in suffixes if x[0] in ssc)
+                    if suffix is not None:
+                        by_stem[scat] = fitting
+                if not fitting:
                     continue
                 ps_dd = p_dd + sf["_dd"]
                 # What depends on the prefix and stem only, read once for all their suffixes.
-                pos = lex = lem = diac = sdd = gloss = prc2 = prc1 = prc0 = enc0 = None
-                first = True
-                for xcat, x_enc0, x_dd in suffixes:
-                    if xcat not in ssc:
-                        continue
-                    if first:
-                        first = False
-                        pos, lex, lem, diac, sdd = sf["pos"], sf["lex"], sf["_lem"], sf["diac"], sf["_dd"]
-                        gloss = sf.get("gloss", "")
-                        prc2 = p_prc2 or sf.get("prc2", "0")
-                        prc1 = p_prc1 or sf.get("prc1", "0")
-                        prc0 = p_prc0 or sf.get("prc0", "0")
-                        enc0 = sf.get("enc0", "0")
+                pos, lex, lem, diac, sdd = sf["pos"], sf["lex"], sf["_lem"], sf["diac"], sf["_dd"]
+                gloss = sf.get("gloss", "")
+                prc2 = p_prc2 or sf.get("prc2", "0")
+                prc1 = p_prc1 or sf.get("prc1", "0")
+                prc0 = p_prc0 or sf.get("prc0", "0")
+                enc0 = sf.get("enc0", "0")
+                for _xcat, x_enc0, x_dd in fitting:
                     out.append({
                         "pos": pos, "lex": lex, "_lem": lem, "stem": diac, "_sdd": sdd, "stemgloss": gloss,
                         "prc2": prc2, "prc1": prc1, "prc0": prc0,
