@@ -385,6 +385,10 @@ def test_compiled_tagger_loops_are_built_and_check_their_input():
                                      (("w=x", "nope"), 9, [3, 9])]:  # (any sequence)
         assert viterbi.row_ids(index, items, unknown) == expected
         assert viterbi.py_row_ids(index, items, unknown) == expected  # the fallback agrees
+    # Word-pair tables: every split of a pair whose words hold "|" themselves.
+    assert viterbi.pair_table({"b-=a|b|c": 5, "b+=a|d": 6, "w=a": 1}, "b-=") == {"a": {"b|c": 5}, "a|b": {"c": 5}}
+    with pytest.raises(TypeError):
+        viterbi.c_sentence_ids([], [], [], [], [], [], {}, 0, (1, 2), ({}, {}))  # 6 fixed ids needed
 
 
 def test_small_feature_blocks_share_one_row():

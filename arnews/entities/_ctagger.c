@@ -24,10 +24,14 @@
      items: any sequence. Each item that is an int as it is, each str as index[item]; a str the index lacks gives
      `unknown`, or is left out when `unknown` is None.
 
-   sentence_ids(infos, gaz, morph, near, topics, cls, index, unknown) -> list of int lists
+   sentence_ids(infos, gaz, morph, near, topics, cls, index, unknown, consts, pairs) -> list of int lists
      features.FeatureExtractor._assemble's loop over a sentence's words with rows=True, the
      strings mapped as row_ids does: the same features in the same order (the order of the
      emission sums). tests/test_entities.py compares the two on real text.
+     consts: the ids of BOS, EOS, -2:pad, -1:pad, 1:pad, 2:pad (tuple of 6 ints);
+     pairs: (b- table, b+ table), each {X: {Y: id}} for the word-pair features "b-=X|Y" the
+     index holds (viterbi.LinearChain.pair_tables): two lookups instead of formatting and
+     hashing a new string for every word, when 99% of them are unknown.
 */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -270,10 +274,10 @@ static int put_pairs(PyObject *out, PyObject *index, PyObject *unknown, const ch
 /* What word i sees of its neighbour at offset d (nb slot `slot`): that neighbour's part, its
    gazetteer tag, and for d = -1/+1 its morphology part; "<d>:pad" past the sentence's ends. */
 static int put_neighbour(PyObject *feats, PyObject *index, PyObject *unknown, PyObject *infos, PyObject *gaz,
-                         PyObject *near, Py_ssize_t i, int d, int slot) {
+                         PyObject *near, Py_ssize_t i, int d, int slot, PyObject *pad) {
     Py_ssize_t j = i + d;
     if (j < 0 || j >= PyList_GET_SIZE(infos))
-        return put_key(feats, index, unknown, PyUnicode_FromFormat("%d:pad", d));
+        return PyList_Append(feats, pad); /* the id of "<d>:pad" */
     PyObject *other = PyList_GET_ITEM(infos, j), *og = PyList_GET_ITEM(gaz, j);
     if (put_obj(feats, PyTuple_GET_ITEM(PyTuple_GET_ITEM(other, 3), slot)) < 0)
         return -1;
@@ -287,12 +291,35 @@ static int put_neighbour(PyObject *feats, PyObject *index, PyObject *unknown, Py
     return 0;
 }
 
+/* pairs[x][y], or unknown: the id of the pair feature "b±=x|y". */
+static int put_pair(PyObject *out, PyObject *pairs, PyObject *unknown, PyObject *x, PyObject *y) {
+    PyObject *row = PyDict_GetItemWithError(pairs, x), *id = NULL; /* borrowed */
+    if (row == NULL && PyErr_Occurred())
+        return -1;
+    if (row != NULL) {
+        if (!PyDict_Check(row)) {
+            PyErr_SetString(PyExc_TypeError, "sentence_ids: a pair table row is not a dict");
+            return -1;
+        }
+        id = PyDict_GetItemWithError(row, y);
+        if (id == NULL && PyErr_Occurred())
+            return -1;
+    }
+    return PyList_Append(out, id != NULL ? id : unknown);
+}
+
 static PyObject *sentence_ids(PyObject *self, PyObject *args) {
-    PyObject *infos, *gaz, *morph, *near, *topics, *cls, *index, *unknown;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!O", &PyList_Type, &infos, &PyList_Type, &gaz, &PyList_Type, &morph,
+    PyObject *infos, *gaz, *morph, *near, *topics, *cls, *index, *unknown, *consts, *pairs;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!OO!O!", &PyList_Type, &infos, &PyList_Type, &gaz, &PyList_Type, &morph,
                           &PyList_Type, &near, &PyList_Type, &topics, &PyList_Type, &cls, &PyDict_Type, &index,
-                          &unknown))
+                          &unknown, &PyTuple_Type, &consts, &PyTuple_Type, &pairs))
         return NULL;
+    if (PyTuple_GET_SIZE(consts) != 6 || PyTuple_GET_SIZE(pairs) != 2 || !PyDict_Check(PyTuple_GET_ITEM(pairs, 0)) ||
+        !PyDict_Check(PyTuple_GET_ITEM(pairs, 1))) {
+        PyErr_SetString(PyExc_TypeError, "sentence_ids: consts must hold 6 ids and pairs two dicts");
+        return NULL;
+    }
+    PyObject *bminus = PyTuple_GET_ITEM(pairs, 0), *bplus = PyTuple_GET_ITEM(pairs, 1);
     Py_ssize_t n = PyList_GET_SIZE(infos), n_top = PyList_GET_SIZE(topics);
     if (PyList_GET_SIZE(gaz) != n || PyList_GET_SIZE(morph) != n || PyList_GET_SIZE(near) != n ||
         PyList_GET_SIZE(cls) != n) {
@@ -336,15 +363,16 @@ static PyObject *sentence_ids(PyObject *self, PyObject *args) {
         }
         if (put_obj(feats, PyList_GET_ITEM(morph, i)) < 0)
             goto fail;
-        if (i == 0 && put_key(feats, index, unknown, PyUnicode_FromString("BOS")) < 0)
+        if (i == 0 && PyList_Append(feats, PyTuple_GET_ITEM(consts, 0)) < 0)
             goto fail;
-        if (i == last && put_key(feats, index, unknown, PyUnicode_FromString("EOS")) < 0)
+        if (i == last && PyList_Append(feats, PyTuple_GET_ITEM(consts, 1)) < 0)
             goto fail;
         /* The neighbours at -2, -1, +1, +2, in that order: their slots in the nb tuple
            (None, +1, +2, -2, -1) hold what a word at that offset sees of them. */
         static const int offsets[4] = {-2, -1, 1, 2}, slots[4] = {3, 4, 1, 2};
         for (int k = 0; k < 4; k++)
-            if (put_neighbour(feats, index, unknown, infos, gaz, near, i, offsets[k], slots[k]) < 0)
+            if (put_neighbour(feats, index, unknown, infos, gaz, near, i, offsets[k], slots[k],
+                              PyTuple_GET_ITEM(consts, 2 + k)) < 0)
                 goto fail;
         PyObject *a = PyList_GET_ITEM(cls, i);
         if (i < last) {
@@ -359,11 +387,11 @@ static PyObject *sentence_ids(PyObject *self, PyObject *args) {
                 put_pairs(feats, index, unknown, "nc-=%U<%U", a, b, empty, 1) < 0)
                 goto fail;
         }
-        if (i > 0 && put_key(feats, index, unknown, PyUnicode_FromFormat(
-                "b-=%U|%U", PyTuple_GET_ITEM(PyList_GET_ITEM(infos, i - 1), 1), PyTuple_GET_ITEM(info, 1))) < 0)
+        if (i > 0 && put_pair(feats, bminus, unknown, PyTuple_GET_ITEM(PyList_GET_ITEM(infos, i - 1), 1),
+                              PyTuple_GET_ITEM(info, 1)) < 0)
             goto fail;
-        if (i < last && put_key(feats, index, unknown, PyUnicode_FromFormat(
-                "b+=%U|%U", PyTuple_GET_ITEM(info, 1), PyTuple_GET_ITEM(PyList_GET_ITEM(infos, i + 1), 1))) < 0)
+        if (i < last && put_pair(feats, bplus, unknown, PyTuple_GET_ITEM(info, 1),
+                                 PyTuple_GET_ITEM(PyList_GET_ITEM(infos, i + 1), 1)) < 0)
             goto fail;
     }
     Py_DECREF(empty);

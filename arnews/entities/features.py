@@ -407,7 +407,8 @@ class FeatureExtractor:
         infos = [self._word_rows(w) for w in words]
         index, unk = chain.index, chain.unknown
         if c_sentence_ids is not None and chain.use_c:
-            return c_sentence_ids(infos, *self._sentence_parts(infos, analyses, self._morph_rows), index, unk)
+            return c_sentence_ids(infos, *self._sentence_parts(infos, analyses, self._morph_rows), index, unk,
+                                  chain.fixed_ids, chain.pair_tables)
         return [row_ids(index, tok, unk) for tok in self._assemble(infos, analyses, self._morph_rows, rows=True)]
 
     def drop_string_caches(self) -> None:

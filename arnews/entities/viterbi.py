@@ -92,6 +92,21 @@ def load_chain(model: Path) -> "LinearChain":
     return LinearChain(read_model(model))
 
 
+def pair_table(index: dict[str, int], prefix: str) -> dict[str, dict[str, int]]:
+    """{X: {Y: id}} for every feature prefix + "X|Y" in index, so that table[X][Y] is the id of
+    prefix + X + "|" + Y exactly when the index holds that string (a word may itself hold a "|":
+    every split of such a feature is entered)."""
+    table: dict[str, dict[str, int]] = {}
+    for feat, i in index.items():
+        if feat.startswith(prefix):
+            rest = feat[len(prefix):]
+            cut = rest.find("|")
+            while cut >= 0:
+                table.setdefault(rest[:cut], {})[rest[cut + 1:]] = i
+                cut = rest.find("|", cut + 1)
+    return table
+
+
 class LinearChain:
     """A linear-chain CRF's weights: attribute -> row id, a table of score rows, transitions.
 
@@ -119,6 +134,10 @@ class LinearChain:
         self._pending_starts: list[int] = []
         self._pending_from = self._size
         self._shared: dict[tuple[int, ...], int] = {}  # small blocks' rows, by their attribute ids
+        # For _ctagger.sentence_ids: the ids of the features every sentence has at its ends, and
+        # the word-pair features as {X: {Y: id}} (b-=X|Y, b+=X|Y: one of each per word, 4,000 known).
+        self.fixed_ids = tuple(self.index.get(f, self.unknown) for f in ("BOS", "EOS", "-2:pad", "-1:pad", "1:pad", "2:pad"))
+        self.pair_tables = (pair_table(self.index, "b-="), pair_table(self.index, "b+="))
         self.use_c = True  # the compiled loops when they are built (tests turn them off to compare)
 
     def add_block(self, features: Iterable[str]) -> int:
