@@ -524,9 +524,9 @@ class FeatureExtractor:
 
     @staticmethod
     def _morph_key(info: tuple, a) -> tuple:
-        pro = getattr(a, "proclitics", None)
-        return (info[0], getattr(a, "pos", None), getattr(a, "source", None), getattr(a, "lemma", None),
-                tuple(pro) if pro else ())
+        # (a: a WordAnalysis, or a morphology-filled Token; both have these attributes)
+        pro = a.proclitics
+        return (info[0], a.pos, a.source, a.lemma, tuple(pro) if pro else ())
 
     def _morph_parts(self, info: tuple, a) -> tuple:
         """morph_features for one word and analysis, plus what its -1/+1 neighbours see."""

@@ -142,14 +142,19 @@ def propagate(doc: Document, found: list[tuple[int, int, str]]) -> list[tuple[in
         by_first.setdefault(ks[0], []).append((ks[1:], typ))
     extra = []
     n = len(tokens)
+    firsts = by_first.keys()
     i = 0
     while i < n:
         tok = tokens[i]
         if covered[i] or tok.kind != "arabic":
             i += 1
             continue
+        readings_i = _bare(key(tok.text))
+        if firsts.isdisjoint(readings_i):  # (nearly every word: no name starts with any of its readings)
+            i += 1
+            continue
         hit = None
-        for first in _bare(key(tok.text)):
+        for first in readings_i:
             for rest, typ in by_first.get(first, ()):
                 e = i + 1 + len(rest)
                 if e > n or any(covered[j] or tokens[j].sentence != tok.sentence for j in range(i + 1, e)):
