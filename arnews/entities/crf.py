@@ -87,11 +87,10 @@ class CrfBackend:
         self.bilou = info.get("scheme", "BIO") == "BILOU"
         lists = {"tl": read_names(names_path(model))} if info.get("names_list") else None
         self.extractor = FeatureExtractor(use_morph=self.use_morph, extra_lists=lists)
-        import pycrfsuite
-
         self._model = model
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(str(model))
+        self._tagger = None
+        if SWITCH_AFTER > 0:  # (a batch worker tags with the array tagger only: no need to read the model twice)
+            self._crfsuite()
         self._chain = None  # the numpy tagger, once this process has tagged enough to pay for it
         self._tagged = 0
         # One backend serves every Pipeline of the process (entities.get_backend), and neither
@@ -99,6 +98,15 @@ class CrfBackend:
         self._lock = threading.Lock()
         self._morph = None
         self._morph_failed = False
+
+    def _crfsuite(self):
+        if self._tagger is None:
+            import pycrfsuite
+
+            tagger = pycrfsuite.Tagger()
+            tagger.open(str(self._model))
+            self._tagger = tagger
+        return self._tagger
 
     def _analyse(self, words: list[str]) -> list | None:
         if self._morph_failed:
@@ -142,7 +150,8 @@ class CrfBackend:
                 analyses = self._analyse(words)
             todo.append((words, analyses))
         if self._chain is None:
-            tags = [list(self._tagger.tag(self.extractor.sentence(w, a))) if w else [] for w, a in todo]
+            tagger = self._crfsuite()
+            tags = [list(tagger.tag(self.extractor.sentence(w, a))) if w else [] for w, a in todo]
         else:
             chain = self._chain
             if chain.full():  # memory stays bounded: start the row table and the word caches afresh

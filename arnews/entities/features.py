@@ -64,6 +64,10 @@ for _t, _words in {
 # (cross-validated: 50 beats 10 and 500).
 NL_RARE = 50
 _NONE = ("",)
+_UNSEEN = ("u",)
+# One object per distinct value of the small parts that the per-word caches keep for every word.
+_NL_CLASSES: dict[tuple[str, ...], tuple[str, ...]] = {}
+_K0: dict[str, str] = {}
 _SUFFIX_NAMES = ((1, "x1="), (2, "x2="), (3, "x3="), (4, "x4="))
 _LEN_FEATURES = tuple(f"len={n}" for n in range(11))
 _NV_FEATURES = tuple(f"nv={n}" for n in range(5))
@@ -106,13 +110,17 @@ def _dict_cached(fn):
 @_dict_cached
 def key(word: str) -> str:
     """The match-key form used everywhere in NER: no diacritics, merged alef/yeh/teh marbuta."""
-    return match_key(word)
+    k = match_key(word)
+    return word if k == word else k  # (most words: keep one string, not an equal copy per cache)
 
 
-@_dict_cached
+_clitic_memo = _Memo(lambda k: _clitic_candidates(k))
+
+
 def clitic_candidates(k: str) -> tuple[tuple[str, str], ...]:
     """(prefix, remainder) splits of leading و/ف + ب/ل/ك (+ ل+ال → لل), longest prefix last."""
-    return _clitic_candidates(k)
+    # Only words that start with a clitic letter have any: the others are not kept in the memo.
+    return _clitic_memo[k] if k[:1] in _CLITIC_FIRST else ()
 
 
 def readings(k: str) -> tuple[str, ...]:
@@ -121,8 +129,6 @@ def readings(k: str) -> tuple[str, ...]:
 
 
 def _clitic_candidates(k: str) -> tuple[tuple[str, str], ...]:
-    if k[:1] not in _CLITIC_FIRST:  # (most words: no leading clitic letter)
-        return ()
     out = []
     for c in _CONJ:
         if c and not k.startswith(c):
@@ -306,8 +312,9 @@ class FeatureExtractor:
                 f.append(f"nl={t}")
                 ctx.append(f"nl={t}")
             nlk = tuple(sorted({t[0] for t in nl if not t.endswith(".c")})) or ("c",)
+            nlk = _NL_CLASSES.setdefault(nlk, nlk)
         elif cnt == 0 and len(core) >= 3:
-            nlk = ("u",)
+            nlk = _UNSEEN
         for name, table in self.lists.items():
             t = table.get(s) or table.get(k)
             if t:
@@ -319,7 +326,8 @@ class FeatureExtractor:
               2: ["2:" + x for x in ctx]}
         nb[-1].append("-1:x2=" + x2)
         nb[1].append("1:x2=" + x2)
-        k0 = f"k0={cl[0]}" if cl else "k0=none"
+        # (~64 distinct values, kept per word in the caches: one string each)
+        k0 = _K0.setdefault(cl[0], "k0=" + cl[0]) if cl else "k0=none"
         return (k, s, f, nb, k0, self._gaz_firsts(k), nlk)
 
     def morph_features(self, info: tuple, a) -> list[str]:
