@@ -77,7 +77,7 @@ _ARABIC_BLOCK = re.compile("[\u0600-\u06ff]")
 
 _CONJ = ("", "و", "ف")
 _PREP = ("", "ب", "ل", "ك")
-_CLITIC_FIRST = frozenset("وفبلك")
+CLITIC_FIRST = frozenset("وفبلك")  # the letters a leading clitic starts with
 
 
 # Per-word caches as plain dicts, emptied when full: lru_cache's bookkeeping (a linked-list
@@ -120,7 +120,7 @@ _clitic_memo = _Memo(lambda k: _clitic_candidates(k))
 def clitic_candidates(k: str) -> tuple[tuple[str, str], ...]:
     """(prefix, remainder) splits of leading و/ف + ب/ل/ك (+ ل+ال → لل), longest prefix last."""
     # Only words that start with a clitic letter have any: the others are not kept in the memo.
-    return _clitic_memo[k] if k[:1] in _CLITIC_FIRST else ()
+    return _clitic_memo[k] if k[:1] in CLITIC_FIRST else ()
 
 
 def readings(k: str) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ from functools import lru_cache
 from ..document import Document, Mention, Sentence, Source, Token
 from .canonical import canonical_form, clitic_prefix, surface_offset
 from .evaluate import spans
-from .features import key, readings, resources
+from .features import CLITIC_FIRST, key, readings, resources
 
 LABELS = {"PERS": "PERSON", "LOC": "LOCATION", "ORG": "ORGANIZATION", "MISC": "MISC"}
 _WORD_KINDS = ("arabic", "latin", "number")
@@ -149,8 +149,15 @@ def propagate(doc: Document, found: list[tuple[int, int, str]]) -> list[tuple[in
         if covered[i] or tok.kind != "arabic":
             i += 1
             continue
-        readings_i = _bare(key(tok.text))
-        if firsts.isdisjoint(readings_i):  # (nearly every word: no name starts with any of its readings)
+        k = key(tok.text)
+        if k[:1] in CLITIC_FIRST:
+            readings_i = _bare(k)
+            if firsts.isdisjoint(readings_i):  # (nearly every word: no name starts with any of its readings)
+                i += 1
+                continue
+        elif k in firsts:
+            readings_i = (k,)  # (readings(k) without the call: no clitic letter to strip)
+        else:
             i += 1
             continue
         hit = None
