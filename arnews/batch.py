@@ -202,7 +202,6 @@ PRELOAD_IN_PARENT = False
 # In a worker: the Pipeline it uses for every chunk. After fork it is the parent's preloaded one.
 _WORKER_PIPE: Pipeline | None = None
 _WORKER_TRANSFORM: Callable[[Document], Any] | None = None
-_WORKER_FROZEN = False
 
 
 def _init_worker(settings: Settings, transform: Callable[[Document], Any] | None) -> None:
@@ -221,14 +220,14 @@ def _init_worker(settings: Settings, transform: Callable[[Document], Any] | None
 def _run_chunk(chunk: list[Item], generation: int = 0) -> tuple[list[Any], float, int]:
     """A worker's task: the chunk's results, the worker's peak memory so far (MB), and the
     generation of the pool it was submitted to (passed through, see _Pools.unpack)."""
-    global _WORKER_FROZEN
     assert _WORKER_PIPE is not None
     docs = [process_item(_WORKER_PIPE, item) for item in chunk]
-    if not _WORKER_FROZEN:
-        # The backends are loaded now (on the first document): keep the collector from ever
-        # scanning them again (gc.freeze is cheap: it moves the tracked objects to a permanent generation).
-        gc.freeze()
-        _WORKER_FROZEN = True
+    # Everything alive now (the backends, loaded with the first document; what the chunk added to
+    # the per-word caches; the chunk's documents, freed by reference counting once sent) is kept
+    # from the collector's scans from here on: gc.freeze is cheap (it moves the tracked objects
+    # to a permanent generation), the stages make no reference cycles, and young collections
+    # rescanning the growing caches were ~3% of a worker's CPU (0.25 of 8-11 s per 668 articles).
+    gc.freeze()
     return (docs if _WORKER_TRANSFORM is None else [_WORKER_TRANSFORM(d) for d in docs]), _peak_rss_mb(), generation
 
 
