@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from typing import Callable
+
+from .memo import Memo
 
 # Each step: name -> (description, character mapping). "unicode" is special (NFKC).
 _DIACRITICS = "".join(chr(c) for c in range(0x064B, 0x0660)) + "\u0670" + "".join(
@@ -83,16 +86,13 @@ class Normalizer:
         self.steps = steps
         self._nfkc = "unicode" in steps
         self._table = _table(steps)
-        self._cache: dict[str, str] = {}
+        self._cache = Memo(self.uncached)
+        # The same as calling the normaliser, as a dict lookup (no Python call on a hit): for loops
+        # over every token.
+        self.lookup: Callable[[str], str] = self._cache.__getitem__
 
     def __call__(self, text: str) -> str:
-        cached = self._cache.get(text)
-        if cached is not None:
-            return cached
-        out = self.uncached(text)
-        if len(self._cache) < 200_000:
-            self._cache[text] = out
-        return out
+        return self._cache[text]
 
     def uncached(self, text: str) -> str:
         """The same result without touching the cache (for callers that cache the result themselves)."""

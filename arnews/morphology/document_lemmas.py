@@ -20,7 +20,7 @@ _NON_ARABIC = {
 
 def lemmatize_tokens(doc: Document, backend) -> None:
     tokens = doc.tokens
-    form = _ANALYSIS_FORM
+    form = _ANALYSIS_FORM.lookup
     choose = getattr(backend, "choose", None)
     sentences = doc.sentences or []
     spans = [(s.token_start, s.token_end) for s in sentences] or [(0, len(tokens))]
