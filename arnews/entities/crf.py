@@ -12,6 +12,7 @@ import logging
 import threading
 from pathlib import Path
 
+from ..memo import Memo
 from .features import DATA, FeatureExtractor
 
 log = logging.getLogger(__name__)
@@ -49,9 +50,16 @@ def to_bilou(tags: list[str]) -> list[str]:
     return out
 
 
+def _tag_to_bio(t: str) -> str:
+    return "B-" + t[2:] if t.startswith("U-") else "I-" + t[2:] if t.startswith("L-") else t
+
+
+_TO_BIO = Memo(_tag_to_bio, 10_000)  # (a model has a dozen labels; any str is accepted)
+
+
 def from_bilou(tags: list[str]) -> list[str]:
     """BILOU -> BIO."""
-    return ["B-" + t[2:] if t.startswith("U-") else "I-" + t[2:] if t.startswith("L-") else t for t in tags]
+    return list(map(_TO_BIO.__getitem__, tags))
 
 
 def names_path(model: Path) -> Path:
