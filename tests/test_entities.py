@@ -389,6 +389,21 @@ def test_compiled_tagger_loops_are_built_and_check_their_input():
     assert viterbi.pair_table({"b-=a|b|c": 5, "b+=a|d": 6, "w=a": 1}, "b-=") == {"a": {"b|c": 5}, "a|b": {"c": 5}}
     with pytest.raises(TypeError):
         viterbi.c_sentence_ids([], [], [], [], [], [], {}, 0, (1, 2), ({}, {}))  # 6 fixed ids needed
+    # morph_parts: cache hits by the _morph_key tuple, misses through the callback.
+    from arnews.morphology.base import WordAnalysis
+
+    info = ("k", "s", 1, (None, 2, 3, 4, 5), "k0=x", (), ("P",), ("SPORT",))
+    hit, miss = WordAnalysis("l", "l", "noun", None, ["و"], "s", [], "lexicon"), WordAnalysis("m", "m", "verb", None)
+    cache = {("k", "noun", "lexicon", "l", ("و",)): (7, (8, 9))}
+    seen = []
+    morph, near, cls, topics = viterbi.c_morph_parts([info, info, info], [hit, None, miss], cache,
+                                                     lambda i, a: seen.append(a) or (10, ()))
+    assert (morph, near, cls, topics) == ([7, None, 10], [(8, 9), (), ()], [("P",)] * 3, {"SPORT"}) and seen == [miss]
+    assert viterbi.c_morph_parts([info], None, cache, None)[:2] == ([None], [()])
+    with pytest.raises(ValueError):
+        viterbi.c_morph_parts([info], [hit, hit], cache, None)
+    with pytest.raises(TypeError):
+        viterbi.c_morph_parts([("k",)], [hit], cache, None)
 
 
 def test_small_feature_blocks_share_one_row():

@@ -24,6 +24,9 @@
      items: any sequence. Each item that is an int as it is, each str as index[item]; a str the index lacks gives
      `unknown`, or is left out when `unknown` is None.
 
+   morph_parts(infos, analyses, mrcache, miss) -> (morph, near, cls, topics)
+     FeatureExtractor._sentence_parts' per-word loop for the row tagger (see the function).
+
    sentence_ids(infos, gaz, morph, near, topics, cls, index, unknown, consts, pairs) -> list of int lists
      features.FeatureExtractor._assemble's loop over a sentence's words with rows=True, the
      strings mapped as row_ids does: the same features in the same order (the order of the
@@ -402,7 +405,132 @@ fail:
     return NULL;
 }
 
+/* features.FeatureExtractor._sentence_parts' loop over the words' analyses for the row tagger:
+   per word its morphology part and what its -1/+1 neighbours see, from mrcache by the key
+   _morph_key builds (info[0], a.pos, a.source, a.lemma, tuple(a.proclitics) or ()), calling
+   miss(info, a) (FeatureExtractor._morph_rows, which fills the cache) when it lacks the key;
+   also each word's name-list classes (info[6]) and the union of the words' topics (info[7]).
+   morph_parts(infos, analyses, mrcache, miss) -> (morph, near, cls, topics) */
+static PyObject *morph_parts(PyObject *self, PyObject *args) {
+    PyObject *infos, *analyses, *mrcache, *miss;
+    if (!PyArg_ParseTuple(args, "O!OO!O", &PyList_Type, &infos, &analyses, &PyDict_Type, &mrcache, &miss))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(infos);
+    PyObject *seq = analyses == Py_None ? NULL : PySequence_Fast(analyses, "morph_parts: analyses must be a sequence");
+    if (analyses != Py_None && seq == NULL)
+        return NULL;
+    if (seq != NULL && PySequence_Fast_GET_SIZE(seq) != n) {
+        PyErr_SetString(PyExc_ValueError, "morph_parts: as many analyses as words needed");
+        Py_DECREF(seq);
+        return NULL;
+    }
+    static PyObject *s_pos, *s_source, *s_lemma, *s_proclitics;
+    if (s_pos == NULL && ((s_pos = PyUnicode_InternFromString("pos")) == NULL ||
+                          (s_source = PyUnicode_InternFromString("source")) == NULL ||
+                          (s_lemma = PyUnicode_InternFromString("lemma")) == NULL ||
+                          (s_proclitics = PyUnicode_InternFromString("proclitics")) == NULL)) {
+        Py_XDECREF(seq);
+        return NULL;
+    }
+    PyObject *morph = PyList_New(n), *near = PyList_New(n), *cls = PyList_New(n), *topics = PySet_New(NULL);
+    PyObject *empty = PyTuple_New(0);
+    if (morph == NULL || near == NULL || cls == NULL || topics == NULL || empty == NULL)
+        goto fail;
+    for (Py_ssize_t i = 0; i < n; i++) { /* (the lists own None/() until filled) */
+        Py_INCREF(Py_None);
+        PyList_SET_ITEM(morph, i, Py_None);
+        Py_INCREF(empty);
+        PyList_SET_ITEM(near, i, empty);
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *info = PyList_GET_ITEM(infos, i);
+        if (!PyTuple_Check(info) || PyTuple_GET_SIZE(info) < 7) {
+            PyErr_SetString(PyExc_TypeError, "morph_parts: a word's parts are not shaped as _word_rows makes them");
+            goto fail;
+        }
+        PyObject *c = PyTuple_GET_ITEM(info, 6);
+        Py_INCREF(c);
+        PyList_SET_ITEM(cls, i, c);
+        if (PyTuple_GET_SIZE(info) > 7) {
+            PyObject *tops = PyTuple_GET_ITEM(info, 7);
+            if (PyTuple_Check(tops))
+                for (Py_ssize_t t = 0; t < PyTuple_GET_SIZE(tops); t++)
+                    if (PySet_Add(topics, PyTuple_GET_ITEM(tops, t)) < 0)
+                        goto fail;
+        }
+        if (seq == NULL)
+            continue;
+        PyObject *a = PySequence_Fast_GET_ITEM(seq, i);
+        if (a == Py_None)
+            continue;
+        PyObject *key = PyTuple_New(5), *pro = NULL;
+        if (key == NULL)
+            goto fail;
+        PyObject *k0 = PyTuple_GET_ITEM(info, 0);
+        Py_INCREF(k0);
+        PyTuple_SET_ITEM(key, 0, k0);
+        PyObject *v;
+        if ((v = PyObject_GetAttr(a, s_pos)) == NULL) { Py_DECREF(key); goto fail; }
+        PyTuple_SET_ITEM(key, 1, v);
+        if ((v = PyObject_GetAttr(a, s_source)) == NULL) { Py_DECREF(key); goto fail; }
+        PyTuple_SET_ITEM(key, 2, v);
+        if ((v = PyObject_GetAttr(a, s_lemma)) == NULL) { Py_DECREF(key); goto fail; }
+        PyTuple_SET_ITEM(key, 3, v);
+        if ((pro = PyObject_GetAttr(a, s_proclitics)) == NULL) { Py_DECREF(key); goto fail; }
+        int has = PyObject_IsTrue(pro);
+        if (has < 0) { Py_DECREF(pro); Py_DECREF(key); goto fail; }
+        if (has) {
+            v = PySequence_Tuple(pro);
+            Py_DECREF(pro);
+            if (v == NULL) { Py_DECREF(key); goto fail; }
+        } else {
+            Py_DECREF(pro);
+            Py_INCREF(empty);
+            v = empty;
+        }
+        PyTuple_SET_ITEM(key, 4, v);
+        PyObject *hit = PyDict_GetItemWithError(mrcache, key); /* borrowed */
+        Py_DECREF(key);
+        if (hit != NULL) {
+            Py_INCREF(hit);
+        } else if (PyErr_Occurred() || (hit = PyObject_CallFunctionObjArgs(miss, info, a, NULL)) == NULL) {
+            goto fail;
+        }
+        if (!PyTuple_Check(hit) || PyTuple_GET_SIZE(hit) != 2) {
+            Py_DECREF(hit);
+            PyErr_SetString(PyExc_TypeError, "morph_parts: a morphology part is not a (rows, near) pair");
+            goto fail;
+        }
+        PyObject *m = PyTuple_GET_ITEM(hit, 0), *nr = PyTuple_GET_ITEM(hit, 1);
+        PyObject *old_m = PyList_GET_ITEM(morph, i), *old_n = PyList_GET_ITEM(near, i);
+        Py_INCREF(m);
+        PyList_SET_ITEM(morph, i, m);
+        Py_DECREF(old_m);
+        Py_INCREF(nr);
+        PyList_SET_ITEM(near, i, nr);
+        Py_DECREF(old_n);
+        Py_DECREF(hit);
+    }
+    Py_XDECREF(seq);
+    Py_DECREF(empty);
+    PyObject *out = PyTuple_Pack(4, morph, near, cls, topics);
+    Py_DECREF(morph);
+    Py_DECREF(near);
+    Py_DECREF(cls);
+    Py_DECREF(topics);
+    return out;
+fail:
+    Py_XDECREF(seq);
+    Py_XDECREF(empty);
+    Py_XDECREF(morph);
+    Py_XDECREF(near);
+    Py_XDECREF(cls);
+    Py_XDECREF(topics);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"morph_parts", morph_parts, METH_VARARGS, "morph_parts(infos, analyses, mrcache, miss) -> (morph, near, cls, topics)"},
     {"sentence_ids", sentence_ids, METH_VARARGS, "a sentence's feature row ids (features._assemble, rows=True)"},
     {"row_ids", row_ids, METH_VARARGS, "row_ids(index, items, unknown) -> list of ints"},
     {"viterbi", viterbi, METH_VARARGS, "viterbi(emis, lens, trans, n_labels) -> list of label-id lists"},

@@ -139,6 +139,7 @@ class Resources:
         self.gaz: dict[str, str] = {}
         self.gaz_first: set[str] = set()
         self.gaz_max = 1
+        lengths: dict[str, set[int]] = {}
         gpath = data / "gazetteer.tsv"
         if gpath.exists():
             for line in gpath.read_text(encoding="utf-8").splitlines():
@@ -149,6 +150,11 @@ class Resources:
                 parts = phrase.split()
                 self.gaz_first.add(parts[0])
                 self.gaz_max = max(self.gaz_max, len(parts))
+                # (split on single spaces: the words gazetteer_tags joins hold none)
+                exact = phrase.split(" ")
+                lengths.setdefault(exact[0], set()).add(len(exact))
+        # first word -> the lengths (in words) of the phrases that start with it, longest first
+        self.gaz_lengths: dict[str, tuple[int, ...]] = {w: tuple(sorted(ls, reverse=True)) for w, ls in lengths.items()}
         self.count: dict[str, int] = {}
         self.clusters: dict[str, tuple[str, ...]] = {}
         self.hints: dict[str, str] = {}
@@ -226,7 +232,8 @@ class FeatureExtractor:
     # -- per word -------------------------------------------------------------------------
     def word_info(self, word: str) -> tuple:
         """(key, clitic-less form, own features, {offset: what a neighbour there sees}, coarse
-        cluster feature, gazetteer phrase starts, name-list class), cached per word."""
+        cluster feature, gazetteer phrase starts, name-list class, sentence topics it signals),
+        cached per word."""
         info = self._cache.get(word)
         if info is None:
             info = self._word_info(word)
@@ -313,7 +320,9 @@ class FeatureExtractor:
         nb[1].append("1:x2=" + x2)
         # (~64 distinct values, kept per word in the caches: one string each)
         k0 = _K0.setdefault(cl[0], "k0=" + cl[0]) if cl else "k0=none"
-        return (k, s, f, nb, k0, self._gaz_firsts(k), nlk)
+        topics = tuple(sorted({TOPICS[x] for x in (k, s) if x in TOPICS}))  # (mostly none: the shared ())
+        topics = _NL_CLASSES.setdefault(topics, topics)
+        return (k, s, f, nb, k0, self._gaz_firsts(k), nlk, topics)
 
     def morph_features(self, info: tuple, a) -> list[str]:
         """Features from one word's analysis (pos, source, proclitic split, lemma)."""
@@ -360,8 +369,12 @@ class FeatureExtractor:
                 i += 1
                 continue
             hit = None
+            longest = min(res.gaz_max, n - i)
             for first in firsts:
-                for length in range(min(res.gaz_max, n - i), 0, -1):
+                # Longest first, only the lengths some phrase starting with `first` has.
+                for length in res.gaz_lengths.get(first, ()):
+                    if length > longest:
+                        continue
                     phrase = " ".join([first] + [infos[j][0] for j in range(i + 1, i + length)])
                     typ = res.gaz.get(phrase)
                     if typ:
@@ -430,13 +443,20 @@ class FeatureExtractor:
         parts and what the -1/+1 neighbours see of them, the sentence's topics, the name-list classes."""
         n = len(infos)
         gaz = self.gazetteer_tags(infos) if any(info[5] for info in infos) else [None] * n
+        with_morph = analyses if self.use_morph and analyses else None
+        if mf == self._morph_rows:
+            from .viterbi import c_morph_parts
+
+            if c_morph_parts is not None and self._rows_chain.use_c:  # the loop below in C (_ctagger.morph_parts)
+                morph, near, cls, topics = c_morph_parts(infos, with_morph, self._mrcache, mf)
+                return gaz, morph, near, sorted(topics), cls
         morph: list = [None] * n
         near: list = [()] * n  # the morphology features a neighbour at -1/+1 sees
-        if self.use_morph and analyses:
-            for i, a in enumerate(analyses):
+        if with_morph is not None:
+            for i, a in enumerate(with_morph):
                 if a is not None:
                     morph[i], near[i] = mf(infos[i], a)
-        topics = sorted({TOPICS[x] for info in infos for x in (info[0], info[1]) if x in TOPICS})
+        topics = sorted({t for info in infos for t in info[7]})
         return gaz, morph, near, topics, [info[6] for info in infos]
 
     def _assemble(self, infos: list[tuple], analyses: list | None, mf, rows: bool = False) -> list[list]:

@@ -31,9 +31,10 @@ def py_row_ids(index: dict[str, int], items: Iterable, unknown: int | None) -> l
 
 
 try:  # the compiled loops (_ctagger.c); Python and numpy do the same where they were not built
-    from ._ctagger import emissions as c_emissions, row_ids, sentence_ids as c_sentence_ids, viterbi as c_viterbi
+    from ._ctagger import (emissions as c_emissions, morph_parts as c_morph_parts, row_ids,
+                           sentence_ids as c_sentence_ids, viterbi as c_viterbi)
 except ImportError:  # pragma: no cover - depends on the install having had a C compiler
-    c_emissions = c_sentence_ids = c_viterbi = None
+    c_emissions = c_morph_parts = c_sentence_ids = c_viterbi = None
     row_ids = py_row_ids
 
 
