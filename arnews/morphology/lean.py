@@ -68,18 +68,25 @@ class LeanAnalyzer(Analyzer):
         # so that a prefix missing from the DB skips all its stem/suffix splits at once.
         w = len(word_normal)
         max_prefix, max_suffix = db.max_prefix_size, db.max_suffix_size
+        # The word's endings that are suffixes in the DB, by where they start (ascending): the same
+        # for every prefix, so looked up once per word, not once per prefix.
+        endings = []
+        for j in range(max(1, w - max_suffix), w + 1):
+            suffix_analyses = suffix_hash.get(word_normal[j:])
+            if suffix_analyses is not None:
+                endings.append((j, suffix_analyses))
         for p in range(0, min(max_prefix, w - 1) + 1):
             prefix_analyses = prefix_hash.get(word_normal[:p])
             if prefix_analyses is None:
                 continue
-            for s in range(max(1, w - p - max_suffix), w - p + 1):
-                suffix_analyses = suffix_hash.get(word_normal[p + s:])
-                if suffix_analyses is None:
+            first_end = max(p + 1, w - max_suffix)  # (stem of at least one letter)
+            for j, suffix_analyses in endings:
+                if j < first_end:
                     continue
-                stem_analyses = stem_hash.get(word_normal[p:p + s])
+                stem_analyses = stem_hash.get(word_normal[p:j])
                 if stem_analyses is not None:
                     analyses.extend(self._combined_analyses(word_dediac, prefix_analyses, stem_analyses,
-                                                            suffix_analyses, word_normal[p + s:]))
+                                                            suffix_analyses, word_normal[j:]))
         if (self._backoff_condition == "NOAN" and not analyses) or self._backoff_condition == "ADD":
             backoff_cats = db.stem_backoffs[self._backoff_action]
             stem_analyses = [(cat, a) for cat, a in stem_hash["NOAN"] if cat in backoff_cats]
