@@ -23,6 +23,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ..memo import Memo
 from .base import WordAnalysis
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -168,6 +169,10 @@ def _proclitics(prc3: str, prc2: str, prc1: str, prc0: str) -> tuple[str, ...]:
     return tuple(s for s in map(_prc_surface, (prc3, prc2, prc1, prc0)) if s)
 
 
+# proclitics tuple -> whether it holds a clitic other than the article (a few hundred tuples).
+_NON_ARTICLE = Memo(lambda procl: any(p != "ال" for p in procl), 10_000)
+
+
 @lru_cache(maxsize=1024)
 def _enclitics(enc0: str) -> tuple[str, ...]:
     s = _enc_surface(enc0)
@@ -300,14 +305,14 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
     cands.append(guess)
 
     wkey = match_key(word)
-    lex_poss = {c.pos for c in cands if c.source == "lexicon"}
+    lexical = [c for c in cands if c.source == "lexicon"]
+    lex_poss = {c.pos for c in lexical}
     all_prop = bool(lex_poss) and lex_poss <= {"noun_prop"}
     foreign_shape = word.endswith(_FOREIGN_END) or "يي" in word or "ىي" in word
     # In split (treebank) input a word whose every reading needs a clitic is usually left unsplit
     # on purpose: the treebank's foreign/unanalysed words (X), lemma = the word itself.
-    all_clitic = bool(lex_poss) and all((any(p != "ال" for p in c.proclitics) or c.enclitics)
-                                        for c in cands if c.source == "lexicon")
-    n_lemmas = len({c.lemma for c in cands if c.source == "lexicon"})
+    all_clitic = bool(lex_poss) and all(_NON_ARTICLE[c.proclitics] or c.enclitics for c in lexical)
+    n_lemmas = len({c.lemma for c in lexical})
     wget = weights.get if weights is not None else None
     for c in cands:
         n, spvar, closed = tally[c]
