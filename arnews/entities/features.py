@@ -362,12 +362,11 @@ class FeatureExtractor:
         res = self.res
         n = len(infos)
         tags: list[str | None] = [None] * n
-        i = 0
-        while i < n:
-            firsts = infos[i][5]
-            if not firsts:
-                i += 1
+        free = 0  # the first word not inside a phrase already tagged
+        for i in [i for i, info in enumerate(infos) if info[5]]:  # (the words that start some phrase)
+            if i < free:
                 continue
+            firsts = infos[i][5]
             hit = None
             longest = min(res.gaz_max, n - i)
             for first in firsts:
@@ -387,9 +386,7 @@ class FeatureExtractor:
                 tags[i] = f"B-{typ}"
                 for j in range(i + 1, i + length):
                     tags[j] = f"I-{typ}"
-                i += length
-            else:
-                i += 1
+                free = i + length
         return tags
 
     def sentence(self, words: list[str], analyses: list | None = None) -> list[list[str]]:
