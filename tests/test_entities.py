@@ -426,6 +426,17 @@ def test_small_feature_blocks_share_one_row():
     assert np.allclose(chain._table[a], expected)
     chain.reset()
     assert chain.add_block(small) == chain._base  # reset() forgets the shared rows too
+    # add_blocks (C where built) = add_block for each block in turn: same rows, same pending sums.
+    blocks = [small, [], [known[0]], big, small + ["no such attribute"], big, ["nope"], known[1:3]]
+    states = []
+    for use_c in (True, False):
+        chain.reset()
+        chain.use_c = use_c
+        rows = chain.add_blocks(blocks)
+        states.append((rows, chain._size, list(chain._pending), list(chain._pending_starts), dict(chain._shared)))
+    chain.use_c = True
+    assert states[0] == states[1]
+    assert states[0][0][1] == chain.unknown and states[0][0][2] == chain.index[known[0]]
 
 
 def test_numpy_tagger_reads_a_model_without_an_export(tmp_path, monkeypatch):

@@ -24,6 +24,9 @@
      items: any sequence. Each item that is an int as it is, each str as index[item]; a str the index lacks gives
      `unknown`, or is left out when `unknown` is None.
 
+   add_blocks(index, blocks, shared, pending, starts, size, shared_max, unknown) -> (rows, size)
+     viterbi.LinearChain.add_block for several blocks at once (see the function).
+
    morph_parts(infos, analyses, mrcache, miss) -> (morph, near, cls, topics)
      FeatureExtractor._sentence_parts' per-word loop for the row tagger (see the function).
 
@@ -203,10 +206,16 @@ done:
     return result;
 }
 
+static PyObject *row_ids_of(PyObject *index, PyObject *seq, PyObject *unknown);
+
 static PyObject *row_ids(PyObject *self, PyObject *args) {
     PyObject *index, *seq, *unknown;
     if (!PyArg_ParseTuple(args, "O!OO", &PyDict_Type, &index, &seq, &unknown))
         return NULL;
+    return row_ids_of(index, seq, unknown);
+}
+
+static PyObject *row_ids_of(PyObject *index, PyObject *seq, PyObject *unknown) {
     PyObject *items = PySequence_Fast(seq, "row_ids: items must be a sequence"); /* a list or tuple as it is */
     if (items == NULL)
         return NULL;
@@ -405,6 +414,80 @@ fail:
     return NULL;
 }
 
+/* One new summed row: its ids go to the pending list (summed before the next tagging). */
+static PyObject *new_row(PyObject *ids, PyObject *pending, PyObject *starts, Py_ssize_t *size) {
+    PyObject *start = PyLong_FromSsize_t(PyList_GET_SIZE(pending));
+    if (start == NULL || PyList_Append(starts, start) < 0) {
+        Py_XDECREF(start);
+        return NULL;
+    }
+    Py_DECREF(start);
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(ids); i++)
+        if (PyList_Append(pending, PyList_GET_ITEM(ids, i)) < 0)
+            return NULL;
+    *size += 1;
+    return PyLong_FromSsize_t(*size - 1);
+}
+
+/* LinearChain.add_block for several blocks at once (a new word's own part and its four
+   neighbour parts): each block's known attributes (ints as they are, strings through index,
+   unknown ones left out); no attribute -> unknown, one -> its own row, up to shared_max -> the
+   row shared by that id tuple (made once), more -> a new row.
+   add_blocks(index, blocks, shared, pending, starts, size, shared_max, unknown) -> (rows, size) */
+static PyObject *add_blocks(PyObject *self, PyObject *args) {
+    PyObject *index, *blocks, *shared, *pending, *starts, *unknown;
+    Py_ssize_t size, shared_max;
+    if (!PyArg_ParseTuple(args, "O!OO!O!O!nnO", &PyDict_Type, &index, &blocks, &PyDict_Type, &shared, &PyList_Type,
+                          &pending, &PyList_Type, &starts, &size, &shared_max, &unknown))
+        return NULL;
+    PyObject *bl = PySequence_Fast(blocks, "add_blocks: blocks must be a sequence");
+    if (bl == NULL)
+        return NULL;
+    Py_ssize_t nb = PySequence_Fast_GET_SIZE(bl);
+    PyObject *rows = PyTuple_New(nb), *ids = NULL;
+    if (rows == NULL)
+        goto fail;
+    for (Py_ssize_t b = 0; b < nb; b++) {
+        Py_XDECREF(ids);
+        if ((ids = row_ids_of(index, PySequence_Fast_GET_ITEM(bl, b), Py_None)) == NULL)
+            goto fail;
+        Py_ssize_t n = PyList_GET_SIZE(ids);
+        PyObject *row;
+        if (n == 0) {
+            Py_INCREF(unknown);
+            row = unknown;
+        } else if (n == 1) {
+            row = PyList_GET_ITEM(ids, 0);
+            Py_INCREF(row);
+        } else if (n <= shared_max) {
+            PyObject *key = PyList_AsTuple(ids);
+            if (key == NULL)
+                goto fail;
+            row = PyDict_GetItemWithError(shared, key); /* borrowed */
+            if (row != NULL) {
+                Py_INCREF(row);
+            } else if (PyErr_Occurred() || (row = new_row(ids, pending, starts, &size)) == NULL ||
+                       PyDict_SetItem(shared, key, row) < 0) {
+                Py_XDECREF(row);
+                Py_DECREF(key);
+                goto fail;
+            }
+            Py_DECREF(key);
+        } else if ((row = new_row(ids, pending, starts, &size)) == NULL) {
+            goto fail;
+        }
+        PyTuple_SET_ITEM(rows, b, row);
+    }
+    Py_XDECREF(ids);
+    Py_DECREF(bl);
+    return Py_BuildValue("(Nn)", rows, size);
+fail:
+    Py_XDECREF(ids);
+    Py_XDECREF(rows);
+    Py_DECREF(bl);
+    return NULL;
+}
+
 /* features.FeatureExtractor._sentence_parts' loop over the words' analyses for the row tagger:
    per word its morphology part and what its -1/+1 neighbours see, from mrcache by the key
    _morph_key builds (info[0], a.pos, a.source, a.lemma, tuple(a.proclitics) or ()), calling
@@ -530,6 +613,8 @@ fail:
 }
 
 static PyMethodDef methods[] = {
+    {"add_blocks", add_blocks, METH_VARARGS,
+     "add_blocks(index, blocks, shared, pending, starts, size, shared_max, unknown) -> (rows, size)"},
     {"morph_parts", morph_parts, METH_VARARGS, "morph_parts(infos, analyses, mrcache, miss) -> (morph, near, cls, topics)"},
     {"sentence_ids", sentence_ids, METH_VARARGS, "a sentence's feature row ids (features._assemble, rows=True)"},
     {"row_ids", row_ids, METH_VARARGS, "row_ids(index, items, unknown) -> list of ints"},

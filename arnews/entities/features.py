@@ -427,10 +427,10 @@ class FeatureExtractor:
         info = self._rcache.get(word)
         if info is None:
             k, s, f, nb, *rest = self._word_info(word)
-            add = self._rows_chain.add_block
             # One row id per part, the neighbour parts in a tuple indexed like the dict (-2, -1,
             # 1, 2): ~40k words per worker, so the entry's size matters.
-            info = (k, s, add(f), (None, add(nb[1]), add(nb[2]), add(nb[-2]), add(nb[-1])), *rest)
+            own, r1, r2, r_2, r_1 = self._rows_chain.add_blocks((f, nb[1], nb[2], nb[-2], nb[-1]))
+            info = (k, s, own, (None, r1, r2, r_2, r_1), *rest)
             if len(self._rcache) < 300_000:
                 self._rcache[word] = info
         return info
@@ -558,8 +558,11 @@ class FeatureExtractor:
         hit = self._mrcache.get(ck)
         if hit is None:
             f, near = self._morph_parts(info, a)
-            add = self._rows_chain.add_block
-            hit = (add(f), (add(near[0]), add(near[1])) if near else ())
+            if near:
+                own, before, after = self._rows_chain.add_blocks((f, near[0], near[1]))
+                hit = (own, (before, after))
+            else:
+                hit = (self._rows_chain.add_block(f), ())
             if len(self._mrcache) < 300_000:
                 self._mrcache[ck] = hit
         return hit

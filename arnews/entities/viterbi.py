@@ -31,10 +31,10 @@ def py_row_ids(index: dict[str, int], items: Iterable, unknown: int | None) -> l
 
 
 try:  # the compiled loops (_ctagger.c); Python and numpy do the same where they were not built
-    from ._ctagger import (emissions as c_emissions, morph_parts as c_morph_parts, row_ids,
-                           sentence_ids as c_sentence_ids, viterbi as c_viterbi)
+    from ._ctagger import (add_blocks as c_add_blocks, emissions as c_emissions, morph_parts as c_morph_parts,
+                           row_ids, sentence_ids as c_sentence_ids, viterbi as c_viterbi)
 except ImportError:  # pragma: no cover - depends on the install having had a C compiler
-    c_emissions = c_morph_parts = c_sentence_ids = c_viterbi = None
+    c_add_blocks = c_emissions = c_morph_parts = c_sentence_ids = c_viterbi = None
     row_ids = py_row_ids
 
 
@@ -157,6 +157,14 @@ class LinearChain:
                 row = self._shared[k] = self._new_row(ids)
             return row
         return self._new_row(ids)
+
+    def add_blocks(self, blocks: Sequence[Sequence[str]]) -> tuple[int, ...]:
+        """add_block for each of `blocks`, in order (one C call for a new word's parts)."""
+        if c_add_blocks is not None and self.use_c:
+            rows, self._size = c_add_blocks(self.index, blocks, self._shared, self._pending, self._pending_starts,
+                                            self._size, SHARED_MAX, self.unknown)
+            return rows
+        return tuple([self.add_block(b) for b in blocks])
 
     def _new_row(self, ids: list[int]) -> int:
         self._pending_starts.append(len(self._pending))
