@@ -360,6 +360,12 @@ def _file_id(path: str) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
+class _RegularPath(str):
+    """A path that _walk has just seen to be a regular file (iter_inputs need not stat it again)."""
+
+    __slots__ = ()
+
+
 def _walk(folder: str, glob: str, exclude: Collection[tuple[int, int]]) -> Iterator[str | SourceError]:
     # Iterative (os.walk recurses, and a folder nested ~1000 deep would raise RecursionError),
     # depth-first, sorted, hidden entries skipped, symlinked folders not followed.
@@ -397,7 +403,7 @@ def _walk(folder: str, glob: str, exclude: Collection[tuple[int, int]]) -> Itera
             if (st.st_dev, st.st_ino) in exclude:
                 log.info("skipping %s: it is the output file", display_name(path))
                 continue
-            yield path
+            yield _RegularPath(path)
         stack.extend(os.path.join(root, d) for d in sorted(dirs, reverse=True))
 
 
@@ -467,8 +473,8 @@ def iter_inputs(paths: Iterable[str], *, glob: str = DEFAULT_GLOB, encoding: str
                 yield read_stream(stdin if stdin is not None else stdin_stream(), STDIN_NAME, encoding, max_bytes)
             except InputError as e:
                 yield SourceError(STDIN_NAME, str(e))
-        elif _is_regular(item):
-            yield SourceRef(item, encoding, max_bytes)
+        elif isinstance(item, _RegularPath) or _is_regular(item):
+            yield SourceRef(str(item), encoding, max_bytes)
         else:
             yield resolve(SourceRef(item, encoding, max_bytes))
 
