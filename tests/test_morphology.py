@@ -412,3 +412,37 @@ def test_lean_analyzer_gives_the_camel_analyzers_analyses(morph_cache):
     # Twice: the second time from the per-category suffix caches filled by the first.
     for w in words[:200]:
         assert [fields(a) for a in lean.analyze(w)] == [fields(a) for a in camel.analyze(w)], w
+
+
+def test_compiled_choice_picks_the_python_loops_candidates(builtin):
+    """choose() on running text runs in C where _cchoose was built: the same candidate objects
+    as the Python loop, sentence by sentence, on the seed and a corpus sample (when present)."""
+    from arnews.morphology import backend as bk
+    from arnews.morphology.document_lemmas import _ANALYSIS_FORM
+    from arnews.tokenize import tokenize
+    from tests.helpers import skip_unless_built
+
+    if bk.choose_raw is None:
+        skip_unless_built("arnews/morphology/_cchoose.c")
+    texts = [SEED.read_text(encoding="utf-8")]
+    corpus = REPO.parent / "shared" / "data" / "corpus" / "saudinewsnet"
+    texts += [p.read_text(encoding="utf-8") for p in sorted(corpus.rglob("*.txt"))[:30]]
+    checked = unsure = 0
+    for text in texts:
+        tokens, sentences = tokenize(text)
+        known = {_ANALYSIS_FORM(t.text) for t in tokens if t.kind == "arabic"}
+        for s in sentences:
+            words = [_ANALYSIS_FORM(t.text) or t.text for t in tokens[s.token_start:s.token_end] if t.kind == "arabic"]
+            if not words:
+                continue
+            builtin.use_c = True
+            fast = builtin.choose(words, False, known, True)
+            builtin.use_c = False
+            slow = builtin.choose(words, False, known, True)
+            builtin.use_c = True
+            assert all(a is b for a, b in zip(fast, slow)) and len(fast) == len(slow), words
+            checked += len(words)
+            unsure += sum(builtin.candidates(w)[2] <= builtin._ctx_bound["raw"] for w in words)
+    assert checked > 3000 and unsure > 300  # (the context loop ran, not only the sure words)
+    with pytest.raises(TypeError):
+        bk.choose_raw(["x"], {"x": ([], "noun", 0.0)}, None, {}, 1.0, None, set())  # no candidates

@@ -8,6 +8,11 @@ import threading
 from .base import WordAnalysis
 from .disambiguate import Candidate, Ranker, build_candidates, dediac, pos_signature
 
+try:  # choose() on running text in C (_cchoose.c, built at install where there is a compiler)
+    from ._cchoose import choose_raw
+except ImportError:
+    choose_raw = None
+
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
 _DIGITS = re.compile(r"^[0-9\u0660-\u0669\u06f0-\u06f9.,٫٬%]+$")
 # In treebank input على / إلى / لدى are written with final ي before a split-off pronoun.
@@ -48,11 +53,15 @@ class AnalyzerBackend:
         # to build for every token or to keep for every cached word.
         self._caches: tuple[dict[str, tuple[list[Candidate], str, float]], ...] = ({}, {})
         self._keep_features = keep_features  # training needs them; at run time they only cost memory
+        self.use_c = True  # choose() on running text in C where it was built (tests turn it off to compare)
         self._lock = threading.Lock()
         self._ctx_bound = {}
         for mode in ("split", "raw"):
             ctx = [abs(v) for k, v in self._ranker.weights.items() if k.startswith((f"{mode}:ppos=", f"{mode}:npos="))]
             self._ctx_bound[mode] = 2 * max(ctx, default=0.0)
+
+    def _candidates_raw(self, word: str) -> tuple[list[Candidate], str, float]:
+        return self.candidates(word, False)
 
     # -- candidates ---------------------------------------------------------------------------
     def candidates(self, word: str, pre_split: bool = False) -> tuple[list[Candidate], str, float]:
@@ -109,6 +118,10 @@ class AnalyzerBackend:
                all_arabic: bool = False) -> list[Candidate | WordAnalysis]:
         """The best candidate per word (Candidate, or WordAnalysis for non-Arabic words).
         ``all_arabic``: the caller guarantees every word contains Arabic letters."""
+        if all_arabic and not pre_split and choose_raw is not None and self.use_c:  # running text: in C
+            return choose_raw(words if isinstance(words, list) else list(words), self._caches[0], self._candidates_raw,
+                              self._ranker.context_weights("raw"), self._ctx_bound["raw"], self._name_clitics,
+                              known_forms if known_forms is not None else set(words))
         get = self._caches[bool(pre_split)].get
         if all_arabic:
             entries = [get(w) or self.candidates(w, pre_split) for w in words]
