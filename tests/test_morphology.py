@@ -407,15 +407,22 @@ def test_lean_analyzer_gives_the_camel_analyzers_analyses(morph_cache):
         gloss = a.get("stemgloss")
         return (*(a.get(k) for k in keys), "" if gloss in (None, "_") else gloss, a.get("source") == "backoff")
 
-    for w in words:
-        assert [fields(a) for a in lean.analyze(w)] == [fields(a) for a in camel.analyze(w)], w
-    # Twice: the second time from the per-category suffix caches filled by the first.
-    for w in words[:200]:
-        assert [fields(a) for a in lean.analyze(w)] == [fields(a) for a in camel.analyze(w)], w
+    expected = {w: [fields(a) for a in camel.analyze(w)] for w in words}
+    # The compiled loop (_cmorph.combine, where built) and the Python one; each twice, the second
+    # time from the per-category suffix caches filled by the first.
+    for use_c in (True, False, True):
+        lean.use_c = use_c
+        for w in words:
+            assert [fields(a) for a in lean.analyze(w)] == expected[w], (w, use_c)
+    from arnews.morphology import lean as lean_module
+    from tests.helpers import skip_unless_built
+
+    if lean_module.combine is None:
+        skip_unless_built("arnews/morphology/_cmorph.c")
 
 
 def test_compiled_choice_picks_the_python_loops_candidates(builtin):
-    """choose() on running text runs in C where _cchoose was built: the same candidate objects
+    """choose() on running text runs in C where _cmorph was built: the same candidate objects
     as the Python loop, sentence by sentence, on the seed and a corpus sample (when present)."""
     from arnews.morphology import backend as bk
     from arnews.morphology.document_lemmas import _ANALYSIS_FORM
@@ -423,7 +430,7 @@ def test_compiled_choice_picks_the_python_loops_candidates(builtin):
     from tests.helpers import skip_unless_built
 
     if bk.choose_raw is None:
-        skip_unless_built("arnews/morphology/_cchoose.c")
+        skip_unless_built("arnews/morphology/_cmorph.c")
     texts = [SEED.read_text(encoding="utf-8")]
     corpus = REPO.parent / "shared" / "data" / "corpus" / "saudinewsnet"
     texts += [p.read_text(encoding="utf-8") for p in sorted(corpus.rglob("*.txt"))[:30]]

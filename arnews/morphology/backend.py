@@ -8,8 +8,8 @@ import threading
 from .base import WordAnalysis
 from .disambiguate import Candidate, Ranker, build_candidates, dediac, pos_signature
 
-try:  # choose() on running text in C (_cchoose.c, built at install where there is a compiler)
-    from ._cchoose import choose_raw
+try:  # choose() on running text in C (_cmorph.c, built at install where there is a compiler)
+    from ._cmorph import choose_raw
 except ImportError:
     choose_raw = None
 

@@ -25,6 +25,11 @@ from camel_tools.morphology.analyzer import Analyzer, _segments_gen  # noqa: E40
 from camel_tools.utils.charsets import AR_CHARSET  # noqa: E402
 from camel_tools.utils.dediac import dediac_ar  # noqa: E402
 
+try:  # LeanAnalyzer._combine in C (_cmorph.c, built at install where there is a compiler)
+    from ._cmorph import combine
+except ImportError:
+    combine = None
+
 # Words made only of Arabic letters and diacritics take the Analyzer's segmentation branch
 # anyway; its digit/punctuation checks before that (a regex over 8,500 punctuation and symbol
 # characters) cost more than the whole lookup, so such words skip straight to it.
@@ -53,19 +58,39 @@ class LeanAnalyzer(Analyzer):
         super().__init__(*args, **kwargs)
         self._norm_table = _translate_table(getattr(self, "_norm_map", None))
         self._suffix_cache: dict[tuple, tuple] = {}
+        self.use_c = True  # _combine in C where it was built (tests turn it off to compare)
 
     def analyze(self, word):
         word = word.strip()
         if not _PURE_AR_RE.match(word):
             return super().analyze(word)
         db = self._db
-        analyses = deque()
         word_dediac = dediac_ar(word)
         table = self._norm_table
         word_normal = word_dediac.translate(table) if table is not None else self._normalize(word_dediac)
+        if combine is not None and self.use_c:  # _combine's loop in C (_cmorph.combine)
+            analyses = combine(word_dediac, word_normal, db, self._suffix_cache)
+        else:
+            analyses = self._combine(word_dediac, word_normal)
+        if (self._backoff_condition == "NOAN" and not analyses) or self._backoff_condition == "ADD":
+            prefix_hash, suffix_hash = db.prefix_hash, db.suffix_hash
+            backoff_cats = db.stem_backoffs[self._backoff_action]
+            stem_analyses = [(cat, a) for cat, a in db.stem_hash["NOAN"] if cat in backoff_cats]
+            for prefix, stem, suffix in _segments_gen(word_normal, db.max_prefix_size, db.max_suffix_size):
+                prefix_analyses = prefix_hash.get(prefix)
+                suffix_analyses = suffix_hash.get(suffix)
+                if prefix_analyses is None or suffix_analyses is None:
+                    continue
+                analyses.extend(self._combined_backoff_analyses(stem, word_dediac, prefix_analyses,
+                                                                stem_analyses, suffix_analyses))
+        return list(analyses)
+
+    def _combine(self, word_dediac: str, word_normal: str) -> list[dict]:
+        """The analyses of the word's (prefix, stem, suffix) splits, in the order of _segments_gen,
+        written out so that a prefix missing from the DB skips all its stem/suffix splits at once."""
+        db = self._db
         prefix_hash, suffix_hash, stem_hash = db.prefix_hash, db.suffix_hash, db.stem_hash
-        # The segmentations of _segments_gen (prefix, stem, suffix), in the same order, written out
-        # so that a prefix missing from the DB skips all its stem/suffix splits at once.
+        analyses: list[dict] = []
         w = len(word_normal)
         max_prefix, max_suffix = db.max_prefix_size, db.max_suffix_size
         # The word's endings that are suffixes in the DB, by where they start (ascending): the same
@@ -87,17 +112,7 @@ class LeanAnalyzer(Analyzer):
                 if stem_analyses is not None:
                     analyses.extend(self._combined_analyses(word_dediac, prefix_analyses, stem_analyses,
                                                             suffix_analyses, word_normal[j:]))
-        if (self._backoff_condition == "NOAN" and not analyses) or self._backoff_condition == "ADD":
-            backoff_cats = db.stem_backoffs[self._backoff_action]
-            stem_analyses = [(cat, a) for cat, a in stem_hash["NOAN"] if cat in backoff_cats]
-            for prefix, stem, suffix in _segments_gen(word_normal, max_prefix, max_suffix):
-                prefix_analyses = prefix_hash.get(prefix)
-                suffix_analyses = suffix_hash.get(suffix)
-                if prefix_analyses is None or suffix_analyses is None:
-                    continue
-                analyses.extend(self._combined_backoff_analyses(stem, word_dediac, prefix_analyses,
-                                                                stem_analyses, suffix_analyses))
-        return list(analyses)
+        return analyses
 
     def _suffixes_for(self, suffix: str, pcat, suffix_analyses, psc) -> tuple:
         """The suffix's analyses that go with prefix category `pcat`, in DB order, as
