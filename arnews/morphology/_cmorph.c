@@ -171,6 +171,14 @@ static PyObject *or_(PyObject *a, PyObject *b) {
     return t < 0 ? NULL : (t ? a : b);
 }
 
+/* A DB table entry must be a (category, features dict) pair. */
+static int check_entry(PyObject *x) {
+    if (PyTuple_Check(x) && PyTuple_GET_SIZE(x) == 2 && PyDict_Check(PyTuple_GET_ITEM(x, 1)))
+        return 0;
+    PyErr_SetString(PyExc_TypeError, "combine: a DB entry is not a (category, features) pair");
+    return -1;
+}
+
 /* LeanAnalyzer._suffixes_for: (suffix, pcat) -> (suffixes that go with pcat, {stem cat: those
    that also go with it}), made on first use as _compatible_suffixes does. Borrowed. */
 static PyObject *suffixes_for(PyObject *cache, PyObject *suffix, PyObject *pcat, PyObject *suffix_analyses,
@@ -188,10 +196,8 @@ static PyObject *suffixes_for(PyObject *cache, PyObject *suffix, PyObject *pcat,
         goto fail;
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(suffix_analyses); i++) {
         PyObject *x = PyList_GET_ITEM(suffix_analyses, i);
-        if (!PyTuple_Check(x) || PyTuple_GET_SIZE(x) != 2 || !PyDict_Check(PyTuple_GET_ITEM(x, 1))) {
-            PyErr_SetString(PyExc_TypeError, "combine: a DB entry is not a (category, features) pair");
+        if (check_entry(x) < 0)
             goto fail;
-        }
         PyObject *xcat = PyTuple_GET_ITEM(x, 0), *xf = PyTuple_GET_ITEM(x, 1);
         int in = PySequence_Contains(psc, xcat);
         if (in < 0)
@@ -229,10 +235,8 @@ static int combine_split(PyObject *out, PyObject *word, PyObject *prefixes, PyOb
                          PyObject *suffix, PyObject *psc_all, PyObject *pstem_all, PyObject *ssc_all, PyObject *cache) {
     for (Py_ssize_t a = 0; a < PyList_GET_SIZE(prefixes); a++) {
         PyObject *pe = PyList_GET_ITEM(prefixes, a);
-        if (!PyTuple_Check(pe) || PyTuple_GET_SIZE(pe) != 2 || !PyDict_Check(PyTuple_GET_ITEM(pe, 1))) {
-            PyErr_SetString(PyExc_TypeError, "combine: a DB entry is not a (category, features) pair");
+        if (check_entry(pe) < 0)
             return -1;
-        }
         PyObject *pcat = PyTuple_GET_ITEM(pe, 0), *pf = PyTuple_GET_ITEM(pe, 1);
         PyObject *ps_compat = PyObject_GetItem(pstem_all, pcat); /* (a KeyError as in Python) */
         if (ps_compat == NULL)
@@ -262,10 +266,8 @@ static int combine_split(PyObject *out, PyObject *word, PyObject *prefixes, PyOb
         }
         for (Py_ssize_t b = 0; b < PyList_GET_SIZE(stems); b++) {
             PyObject *se = PyList_GET_ITEM(stems, b);
-            if (!PyTuple_Check(se) || PyTuple_GET_SIZE(se) != 2 || !PyDict_Check(PyTuple_GET_ITEM(se, 1))) {
-                PyErr_SetString(PyExc_TypeError, "combine: a DB entry is not a (category, features) pair");
+            if (check_entry(se) < 0)
                 goto fail;
-            }
             PyObject *scat = PyTuple_GET_ITEM(se, 0), *sf = PyTuple_GET_ITEM(se, 1);
             int in = PySequence_Contains(ps_compat, scat);
             if (in < 0)
