@@ -8,7 +8,7 @@ string (presentation-form ligatures, removed diacritics) never shifts offsets.
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Callable
 
 from .memo import Memo
@@ -79,13 +79,30 @@ def _table(steps: tuple[str, ...]) -> dict[int, str | None]:
     return table
 
 
+def _apply(nfkc: bool, table: dict[int, str | None], text: str) -> str:
+    out = text
+    if nfkc and not out.isascii():
+        out = unicodedata.normalize("NFKC", out)
+    out = out.translate(table)
+    # Removing a character can leave a sequence NFKC composes (e + tatweel + U+0301 -> é),
+    # so repeat until stable: normalising twice must give the same result as once.
+    for _ in range(4):
+        if not nfkc or out.isascii() or unicodedata.is_normalized("NFKC", out):
+            break
+        out = unicodedata.normalize("NFKC", out).translate(table)
+    # Most words come out unchanged: return the same object, so caches keep one copy.
+    return text if out == text else out
+
+
 class Normalizer:
     """Applies a fixed set of steps; cached per distinct string because news repeats words."""
 
     def __init__(self, steps: tuple[str, ...] = DEFAULT_STEPS):
         self.steps = steps
-        self._nfkc = "unicode" in steps
-        self._table = _table(steps)
+        # The same result without touching the cache (for callers that cache the result themselves).
+        # (A partial, not a bound method: the cache below holds it, and a Normalizer that referred
+        # to itself through its cache would be freed only by the cyclic collector.)
+        self.uncached: Callable[[str], str] = partial(_apply, "unicode" in steps, _table(steps))
         self._cache = Memo(self.uncached)
         # The same as calling the normaliser, as a dict lookup (no Python call on a hit): for loops
         # over every token.
@@ -94,25 +111,10 @@ class Normalizer:
     def __call__(self, text: str) -> str:
         return self._cache[text]
 
-    def uncached(self, text: str) -> str:
-        """The same result without touching the cache (for callers that cache the result themselves)."""
-        out = text
-        if self._nfkc and not out.isascii():
-            out = unicodedata.normalize("NFKC", out)
-        out = out.translate(self._table)
-        # Removing a character can leave a sequence NFKC composes (e + tatweel + U+0301 -> é),
-        # so repeat until stable: normalising twice must give the same result as once.
-        for _ in range(4):
-            if not self._nfkc or out.isascii() or unicodedata.is_normalized("NFKC", out):
-                break
-            out = unicodedata.normalize("NFKC", out).translate(self._table)
-        # Most words come out unchanged: return the same object, so caches keep one copy.
-        return text if out == text else out
-
 
 def normalize_text(text: str, steps: tuple[str, ...] = DEFAULT_STEPS) -> str:
     """Normalise a whole text (for `arnews normalize`); line structure is kept."""
-    return Normalizer(steps)(text)
+    return Normalizer(steps).uncached(text)  # (one text: nothing to cache)
 
 
 # The fixed normalisation used to compare lemmas and names (benchmarks use the same).

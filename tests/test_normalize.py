@@ -56,3 +56,25 @@ def test_match_key_merges_variants():
     assert match_key("أولغا") == match_key("اولغا")
     assert match_key("موسكوُ") == "موسكو"
     assert match_key("زاخاروفة") == match_key("زاخاروفه")
+
+
+def test_normaliser_is_freed_without_the_cyclic_collector():
+    """Batch workers keep the collector from rescanning old objects (gc.freeze after every chunk),
+    so per-call objects must not form reference cycles: a Normaliser and its cache go with refcounting."""
+    import gc
+    import weakref
+
+    from arnews.normalize import Normalizer, normalize_text
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        n = Normalizer()
+        assert n("أحمد") == n.lookup("أحمد") == n.uncached("أحمد") == "احمد"
+        ref = weakref.ref(n)
+        del n
+        assert ref() is None
+        assert normalize_text("ـأحمد\n") == "احمد\n"
+    finally:
+        if was:
+            gc.enable()
