@@ -139,9 +139,8 @@ class LeanAnalyzer(Analyzer):
             psc = psc_all.get(pcat)
             if psc is None:
                 continue
-            if suffix is None:  # (called without the suffix string: nothing to cache by)
-                suffixes = _compatible_suffixes(suffix_analyses, psc)
-                by_stem = {}
+            if suffix is None:  # (Analyzer.analyze's call, for non-Arabic words: nothing to cache by)
+                suffixes, by_stem = _compatible_suffixes(suffix_analyses, psc), {}
             else:
                 suffixes, by_stem = self._suffixes_for(suffix, pcat, suffix_analyses, psc)
             if not suffixes:
@@ -156,9 +155,7 @@ class LeanAnalyzer(Analyzer):
                 fitting = by_stem.get(scat)
                 if fitting is None:
                     ssc = ssc_all.get(scat)
-                    fitting = () if ssc is None else tuple(x for x in suffixes if x[0] in ssc)
-                    if suffix is not None:
-                        by_stem[scat] = fitting
+                    fitting = by_stem[scat] = () if ssc is None else tuple(x for x in suffixes if x[0] in ssc)
                 if not fitting:
                     continue
                 ps_dd = p_dd + sf["_dd"]
