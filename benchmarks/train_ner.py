@@ -39,7 +39,7 @@ from arnews.entities.features import FeatureExtractor, key  # noqa: E402
 from arnews.entities.viterbi import export_weights  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "ner" / "anercorp"
-VERSION = "anercorp-crf-6"
+VERSION = "anercorp-crf-7"
 # Features that name the word itself (dropped for name dropout).
 LEXICAL = ("w=", "s=", "b-=", "b+=", "ms=", "lem=", "tl=", "k0=", "k1=", "k2=", "hint=", "mk1=")
 
@@ -122,7 +122,11 @@ def fit(xs, tag_seqs, out: Path, c1: float, c2: float, iters: int, dropout: floa
             x2, changed = name_dropout(x, tags, rng, dropout)
             if changed:
                 trainer.append(x2, tags)
-    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": iters, "feature.possible_transitions": True})
+    # possible_states: a weight for every (attribute, label) pair, not only the pairs seen in
+    # training, so an attribute can also count against a label (L1 keeps the model the same size;
+    # +0.4 F1 on dev and in 4-fold CV, training takes ~2.7x as long).
+    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": iters, "feature.possible_transitions": True,
+                        "feature.possible_states": True})
     t0 = time.perf_counter()
     trainer.train(str(out))
     return time.perf_counter() - t0
@@ -191,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     crf.write_names(names, crf.names_path(out))
     meta = {"version": VERSION, "use_morph": use_morph, "names_list": bool(args.folds), "c1": args.c1,
             "c2": args.c2, "iterations": args.iterations, "folds": args.folds, "dropout": args.dropout,
-            "scheme": args.scheme, "jackknife": "blocks"}
+            "scheme": args.scheme, "jackknife": "blocks", "possible_states": True}
     out.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     export_weights(out)  # MODEL.weights.npz: the model's weights for the numpy tagger (batch workers)
     # Score through the backend itself: the features at inference are the features in training.
