@@ -179,6 +179,16 @@ static int check_entry(PyObject *x) {
     return -1;
 }
 
+/* Whether a DB entry's category is in `compat` (1/0, -1 on error), its category and features
+   set (borrowed). */
+static int entry_fits(PyObject *x, PyObject *compat, PyObject **cat, PyObject **feats) {
+    if (check_entry(x) < 0)
+        return -1;
+    *cat = PyTuple_GET_ITEM(x, 0);
+    *feats = PyTuple_GET_ITEM(x, 1);
+    return PySequence_Contains(compat, *cat);
+}
+
 /* LeanAnalyzer._suffixes_for: (suffix, pcat) -> (suffixes that go with pcat, {stem cat: those
    that also go with it}), made on first use as _compatible_suffixes does. Borrowed. */
 static PyObject *suffixes_for(PyObject *cache, PyObject *suffix, PyObject *pcat, PyObject *suffix_analyses,
@@ -195,11 +205,8 @@ static PyObject *suffixes_for(PyObject *cache, PyObject *suffix, PyObject *pcat,
     if (list == NULL)
         goto fail;
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(suffix_analyses); i++) {
-        PyObject *x = PyList_GET_ITEM(suffix_analyses, i);
-        if (check_entry(x) < 0)
-            goto fail;
-        PyObject *xcat = PyTuple_GET_ITEM(x, 0), *xf = PyTuple_GET_ITEM(x, 1);
-        int in = PySequence_Contains(psc, xcat);
+        PyObject *xcat, *xf;
+        int in = entry_fits(PyList_GET_ITEM(suffix_analyses, i), psc, &xcat, &xf);
         if (in < 0)
             goto fail;
         if (!in)
@@ -265,11 +272,8 @@ static int combine_split(PyObject *out, PyObject *word, PyObject *prefixes, PyOb
             return -1;
         }
         for (Py_ssize_t b = 0; b < PyList_GET_SIZE(stems); b++) {
-            PyObject *se = PyList_GET_ITEM(stems, b);
-            if (check_entry(se) < 0)
-                goto fail;
-            PyObject *scat = PyTuple_GET_ITEM(se, 0), *sf = PyTuple_GET_ITEM(se, 1);
-            int in = PySequence_Contains(ps_compat, scat);
+            PyObject *scat, *sf;
+            int in = entry_fits(PyList_GET_ITEM(stems, b), ps_compat, &scat, &sf);
             if (in < 0)
                 goto fail;
             if (!in)
