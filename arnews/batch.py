@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import gc
 import importlib
 import itertools
@@ -133,8 +134,9 @@ def run_documents(items: Iterable[Item], settings: Settings, jobs: int = 1, *, o
     Args:
         items: inputs, e.g. from iter_inputs() or sources.iter_sources().
         settings: what to compute.
-        jobs: worker processes (1: in this process). For dask: ignored (the cluster decides),
-            except that a LocalCluster started here gets that many workers.
+        jobs: worker processes (1: in this process); at most max_jobs(), and no more than the
+            inputs fill (chunk_size each). For dask: ignored (the cluster decides), except that a
+            LocalCluster started here gets that many workers.
         order: "input" (same order as items) or "completion" (each as soon as it is done).
         engine: "local" (processes on this machine) or "dask".
         scheduler: dask scheduler address; None starts a LocalCluster.
@@ -155,13 +157,15 @@ def run_documents(items: Iterable[Item], settings: Settings, jobs: int = 1, *, o
         return
     if engine != "local":
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    chunk_size = chunk_size or 4
     if jobs > 1:
-        # One input gains nothing from workers (and `arnews analyze file.txt` must start fast).
+        jobs = min(jobs, max_jobs())
+        # No more workers than chunks to give them (`--jobs 1000` for 5 files starts 2), and none
+        # for a single chunk or input: `arnews analyze file.txt` must start fast.
         it = iter(items)
-        head = list(itertools.islice(it, 2))
+        head = list(itertools.islice(it, jobs * chunk_size))
         items = itertools.chain(head, it)
-        if len(head) < 2:
-            jobs = 1
+        jobs = min(jobs, -(-len(head) // chunk_size)) if len(head) >= 2 else 1
     if jobs <= 1:
         pipe = Pipeline(settings)
         with batch_gc():
@@ -169,7 +173,7 @@ def run_documents(items: Iterable[Item], settings: Settings, jobs: int = 1, *, o
                 doc = process_item(pipe, item)
                 yield transform(doc) if transform is not None else doc
         return
-    yield from _run_pool(items, settings, jobs, order, chunk_size or 4, window or jobs * 4, transform)
+    yield from _run_pool(items, settings, jobs, order, chunk_size, window or jobs * 4, transform)
 
 
 # ---- garbage collection -----------------------------------------------------------------------
@@ -202,10 +206,96 @@ PRELOAD_IN_PARENT = False
 # In a worker: the Pipeline it uses for every chunk. After fork it is the parent's preloaded one.
 _WORKER_PIPE: Pipeline | None = None
 _WORKER_TRANSFORM: Callable[[Document], Any] | None = None
+# In a worker: its row in the pool's WorkerSlots (see there), or None.
+_WORKER_SLOT: tuple[Any, int] | None = None
+
+# Workers are CPU-bound: more of them than cores only adds memory (each holds its own backends,
+# ~200 MB); `--jobs` is capped at this many per core (and at the number of inputs).
+JOBS_PER_CORE = 2
+# A worker that died while analysing a document is replaced and the document tried again once;
+# when its second try kills a worker as well, it is reported as failed.
+MAX_TRIES = 2
+# Pools that break before any result arrives in between (workers dying at start-up, say) end the run.
+MAX_BARREN_BREAKS = 3
 
 
-def _init_worker(settings: Settings, transform: Callable[[Document], Any] | None) -> None:
-    global _WORKER_PIPE, _WORKER_TRANSFORM
+class WorkersFailed(RuntimeError):
+    """Worker processes keep dying before they finish anything: the batch cannot go on."""
+
+
+def max_jobs() -> int:
+    """The most worker processes a local batch starts: JOBS_PER_CORE per usable core."""
+    return JOBS_PER_CORE * default_jobs()
+
+
+@dataclasses.dataclass
+class WorkerSlots:
+    """What each worker of one pool is analysing: shared memory the workers write without locks.
+
+    Row i holds a worker's pid and the sequence number of the input it is on (-1: none), so that
+    when a worker dies the parent knows which input was in its hands (the pool itself only says
+    that *some* worker died, and fails every task in flight).
+    """
+
+    array: Any  # multiprocessing Array('q', 2 * rows), lock-free: each row has one writer
+    claimed: Any  # multiprocessing Value('i'): rows handed out so far
+    parent_pid: int
+
+    @classmethod
+    def create(cls, ctx: multiprocessing.context.BaseContext, rows: int) -> "WorkerSlots":
+        array = ctx.Array("q", 2 * rows, lock=False)
+        for i in range(rows):
+            array[2 * i + 1] = -1
+        return cls(array, ctx.Value("i", 0), os.getpid())
+
+    def busy(self) -> dict[int, int]:
+        """pid -> sequence number of the input each worker is analysing now."""
+        rows = len(self.array) // 2
+        return {self.array[2 * i]: self.array[2 * i + 1] for i in range(rows)
+                if self.array[2 * i] and self.array[2 * i + 1] >= 0}
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Make this worker end when the parent process does, however it ends (kill -9 included):
+    an orphaned worker would hold ~200 MB and the caller's stdout (`arnews … | consumer` would
+    never end). Linux delivers SIGKILL at the parent's death (PR_SET_PDEATHSIG); elsewhere, and
+    in case that fails, a thread checks the parent pid once a second."""
+    import signal
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            PR_SET_PDEATHSIG = 1
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            log.debug("prctl(PR_SET_PDEATHSIG) failed", exc_info=True)
+    if os.getppid() != parent_pid:  # the parent died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="arnews-parent-watch", daemon=True).start()
+
+
+def _init_worker(settings: Settings, transform: Callable[[Document], Any] | None,
+                 slots: WorkerSlots | None = None) -> None:
+    global _WORKER_PIPE, _WORKER_TRANSFORM, _WORKER_SLOT
+    if slots is not None:
+        _die_with_parent(slots.parent_pid)
+        with slots.claimed.get_lock():
+            row = slots.claimed.value
+            slots.claimed.value += 1
+        if 2 * row < len(slots.array):
+            slots.array[2 * row] = os.getpid()
+            _WORKER_SLOT = (slots.array, row)
     if _WORKER_PIPE is None or _WORKER_PIPE.settings != settings:
         _WORKER_PIPE = Pipeline(settings)
     _WORKER_TRANSFORM = transform
@@ -217,11 +307,19 @@ def _init_worker(settings: Settings, transform: Callable[[Document], Any] | None
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run_chunk(chunk: list[Item], generation: int = 0) -> tuple[list[Any], float, int]:
+def _run_chunk(chunk: list[Item], generation: int = 0,
+               seqs: list[int] | None = None) -> tuple[list[Any], float, int]:
     """A worker's task: the chunk's results, the worker's peak memory so far (MB), and the
     generation of the pool it was submitted to (passed through, see _Pools.unpack)."""
     assert _WORKER_PIPE is not None
-    docs = [process_item(_WORKER_PIPE, item) for item in chunk]
+    slot = _WORKER_SLOT if seqs is not None else None
+    docs = []
+    for i, item in enumerate(chunk):
+        if slot is not None:
+            slot[0][2 * slot[1] + 1] = seqs[i]  # type: ignore[index]
+        docs.append(process_item(_WORKER_PIPE, item))
+    if slot is not None:
+        slot[0][2 * slot[1] + 1] = -1
     # Everything alive now (the backends, loaded with the first document; what the chunk added to
     # the per-word caches; the chunk's documents, freed by reference counting once sent) is kept
     # from the collector's scans from here on: gc.freeze is cheap (it moves the tracked objects
@@ -269,36 +367,170 @@ def mp_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-class _Pools:
-    """The current ProcessPoolExecutor, replaced by a fresh one when a worker outgrows the budget."""
+@dataclasses.dataclass
+class _Task:
+    """A chunk in flight: its inputs with their sequence numbers, the future of its result, and
+    the documents of inputs already given up on (their worker died twice)."""
 
-    def __init__(self, make: Callable[[], ProcessPoolExecutor], budget_mb: float):
+    seqs: list[int]
+    items: list[Item]
+    future: Future
+    generation: int
+    failed: dict[int, Any] = dataclasses.field(default_factory=dict)
+    order: list[int] = dataclasses.field(default_factory=list)  # every seq of the chunk, in input order
+
+    def __post_init__(self) -> None:
+        self.order = self.order or list(self.seqs)
+
+
+def _item_name(item: Item) -> tuple[str, str | None]:
+    return item.name, getattr(item, "path", None)
+
+
+def _death_reason(exitcode: int | None, who: str = "the worker process analysing it ") -> str:
+    import signal
+
+    if exitcode is None or exitcode == 0:
+        return f"{who}died"
+    if exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        hint = " (out of memory?)" if -exitcode == signal.SIGKILL else ""
+        return f"{who}was killed by {name}{hint}"
+    return f"{who}exited with status {exitcode}"
+
+
+class _Pools:
+    """The current ProcessPoolExecutor, replaced by a fresh one when a worker outgrows the budget
+    or when one dies (then the chunks in flight are sent again; see recover())."""
+
+    def __init__(self, make: Callable[[WorkerSlots | None], ProcessPoolExecutor], budget_mb: float,
+                 slots: Callable[[], WorkerSlots] | None = None,
+                 transform: Callable[[Document], Any] | None = None):
         self.make, self.budget = make, budget_mb
-        self.pool = make()
+        self.new_slots = slots
+        self.transform = transform
+        self.slots = slots() if slots else None
+        self.pool = make(self.slots)
         self.recycle = False
         self.recycled = 0
+        self.rebuilt = 0  # fresh pools after a worker died
         self.generation = 0  # bumped with every fresh pool; each task carries the one it was sent to
+        self.processes: dict[int, Any] = {}  # pid -> Process of the current pool (seen at submit)
+        self.deaths: dict[int, int] = {}  # seq -> times a worker died while analysing it
+        self.barren = 0  # pools broken since the last result
 
-    def submit(self, fn: Callable, chunk: list[Item]) -> Future:
+    def _fresh(self) -> None:
+        self.slots = self.new_slots() if self.new_slots else None
+        self.pool = self.make(self.slots)
+        self.processes = {}
+        self.generation += 1
+
+    def submit(self, fn: Callable, chunk: list[Item], seqs: list[int] | None = None) -> Future:
         if self.recycle:
             # The old workers finish what they were given (results stay in their futures), then
             # fresh ones start: never more than `jobs` workers alive at once.
             self.pool.shutdown(wait=True)
-            self.pool = self.make()
+            self._fresh()
             self.recycle = False
             self.recycled += 1
-            self.generation += 1
             log.info("a worker grew over %.0f MB: started fresh workers", self.budget)
-        return self.pool.submit(fn, chunk, self.generation)
+        try:
+            fut = self.pool.submit(fn, chunk, self.generation, *(() if seqs is None else (seqs,)))
+        except RuntimeError as e:  # BrokenProcessPool: a worker died; recover() handles it
+            from concurrent.futures import Future
+
+            fut = Future()
+            fut.set_exception(e)
+        self.processes.update(getattr(self.pool, "_processes", None) or {})
+        return fut
+
+    def start(self, fn: Callable, chunk: list[Item], seqs: list[int]) -> _Task:
+        return _Task(seqs, chunk, self.submit(fn, chunk, seqs), self.generation)
 
     def unpack(self, result: tuple[list[Any], float, int]) -> list[Any]:
         docs, rss_mb, generation = result
+        self.barren = 0
         # Only the current workers' memory counts: results of the replaced pool's last chunks
         # (up to `window` of them arrive after the swap) report the old workers' peak, and acting
         # on them would replace the fresh workers after a single chunk, again and again.
         if self.budget and rss_mb > self.budget and generation == self.generation:
             self.recycle = True
         return docs
+
+    def results(self, task: _Task, result: tuple[list[Any], float, int]) -> list[Any]:
+        """The task's documents in input order, with those given up on in their places."""
+        by_seq = dict(zip(task.seqs, self.unpack(result)))
+        by_seq.update(task.failed)
+        return [by_seq[s] for s in task.order]
+
+    def recover(self, fn: Callable, tasks: Iterable[_Task]) -> None:
+        """A worker died: the pool failed every task in flight. Start a fresh pool and send the
+        tasks of the broken one again; the input the dead worker was analysing counts a death,
+        and one that has killed MAX_TRIES workers is taken out as a failed document."""
+        from concurrent.futures import wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        broken = [t for t in tasks if t.generation == self.generation]
+        wait([t.future for t in broken])  # the pool fails them all at once
+        lost = [t for t in broken if isinstance(t.future.exception(), BrokenProcessPool)]
+        if not lost:
+            return
+        self.barren += 1
+        if self.barren > MAX_BARREN_BREAKS:
+            raise WorkersFailed(
+                f"worker processes keep dying before finishing anything ({self.barren} times in a row; "
+                "is memory short? try fewer --jobs, or -v for details)")
+        # Which inputs were in the hands of workers that died. The pool terminates the other workers
+        # (SIGTERM) once it notices one is gone: a worker that ended otherwise is the one that died.
+        import signal
+
+        busy = self.slots.busy() if self.slots is not None else {}
+        # The futures fail as soon as the pool sees a worker's pipe close, which can be before the
+        # dead process can be reaped: wait (briefly) for every exit code.
+        import time
+
+        deadline = time.monotonic() + 5.0
+        for proc in self.processes.values():
+            while proc.exitcode is None and time.monotonic() < deadline:
+                proc.join(0.05)
+        dead = {pid: p.exitcode for pid, p in self.processes.items()
+                if p.exitcode is not None and p.exitcode != -signal.SIGTERM}
+        if dead:
+            suspects = {busy[pid]: dead[pid] for pid in dead if pid in busy}
+        else:  # cannot tell which one died first: every input being analysed is suspect
+            suspects = {seq: -signal.SIGTERM for seq in busy.values()}
+        log.warning("a worker process %s: started fresh workers and sent the %d chunk(s) in flight again",
+                    ", ".join(sorted({_death_reason(c, "") for c in dead.values()})) or "was terminated",
+                    len(lost))
+        with contextlib.suppress(Exception):
+            self.pool.shutdown(wait=False)
+        self._fresh()
+        self.rebuilt += 1
+        for task in lost:
+            keep = []
+            for seq, item in zip(task.seqs, task.items):
+                if seq in suspects:
+                    self.deaths[seq] = self.deaths.get(seq, 0) + 1
+                    if self.deaths[seq] >= MAX_TRIES:
+                        name, path = _item_name(item)
+                        doc = failed_document(SourceError(
+                            name, f"{_death_reason(suspects[seq])}, twice; not analysed", path))
+                        task.failed[seq] = self.transform(doc) if self.transform is not None else doc
+                        continue
+                keep.append((seq, item))
+            task.seqs = [s for s, _ in keep]
+            task.items = [i for _, i in keep]
+            task.generation = self.generation
+            if task.items:
+                task.future = self.submit(fn, task.items, task.seqs)
+            else:
+                from concurrent.futures import Future
+
+                task.future = Future()
+                task.future.set_result(([], 0.0, self.generation))
 
     def close(self, finished: bool) -> None:
         if finished:
@@ -330,14 +562,14 @@ def _run_pool(items: Iterable[Item], settings: Settings, jobs: int, order: str, 
 
     from concurrent.futures import ProcessPoolExecutor
 
-    def make() -> ProcessPoolExecutor:
+    def make(slots: WorkerSlots | None) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                                   initargs=(settings, transform))
+                                   initargs=(settings, transform, slots))
 
-    pools = _Pools(make, worker_memory_budget())
+    pools = _Pools(make, worker_memory_budget(), slots=lambda: WorkerSlots.create(ctx, jobs), transform=transform)
     finished = False
     try:
-        yield from _stream(pools.submit, _run_chunk, _chunks(items, chunk_size), order, window, pools.unpack)
+        yield from _stream(pools, _run_chunk, _chunks(items, chunk_size), order, window)
         finished = True
     finally:
         pools.close(finished)
@@ -346,13 +578,14 @@ def _run_pool(items: Iterable[Item], settings: Settings, jobs: int, order: str, 
             _WORKER_PIPE = None
 
 
-def _stream(submit: Callable[..., Future], fn: Callable, chunks: Iterator[list[Item]], order: str,
-            window: int, unpack: Callable[[Any], list[Any]] = list) -> Iterator[Any]:
+def _stream(pools: _Pools, fn: Callable, chunks: Iterator[list[Item]], order: str, window: int) -> Iterator[Any]:
     """Keep up to `window` chunks in flight; yield results in input or completion order."""
     from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
 
-    pending: collections.deque[Future] = collections.deque()
+    pending: collections.deque[_Task] = collections.deque()
     exhausted = False
+    seq = itertools.count()
 
     def fill() -> None:
         nonlocal exhausted
@@ -361,18 +594,22 @@ def _stream(submit: Callable[..., Future], fn: Callable, chunks: Iterator[list[I
             if chunk is None:
                 exhausted = True
             else:
-                pending.append(submit(fn, chunk))
+                pending.append(pools.start(fn, chunk, [next(seq) for _ in chunk]))
 
     try:
         fill()
         while pending:
             if order == "input":
-                fut = pending.popleft()
+                task = pending[0]
+                wait([task.future])
             else:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                fut = next(f for f in pending if f in done)  # oldest finished first: stable when several are
-                pending.remove(fut)
-            docs = unpack(fut.result())
+                done, _ = wait([t.future for t in pending], return_when=FIRST_COMPLETED)
+                task = next(t for t in pending if t.future in done)  # oldest finished first: stable
+            if isinstance(task.future.exception(), BrokenProcessPool):
+                pools.recover(fn, pending)
+                continue
+            pending.remove(task)
+            docs = pools.results(task, task.future.result())
             fill()
             yield from docs
     finally:

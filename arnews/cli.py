@@ -23,7 +23,8 @@ EXIT_CODES_HELP = """\b
 Exit codes: 0 all inputs processed (warnings, e.g. an empty input, do
 not fail a run), 1 some inputs failed (each named on stderr), 2 usage
 error, 130 interrupted by Ctrl-C (with -o FILE, the output so far is
-kept as FILE.partial), 143 terminated (SIGTERM)."""
+kept as FILE.partial), 129 hung up (SIGHUP), 143 terminated (SIGTERM);
+temporary files are removed."""
 
 
 def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -212,7 +213,7 @@ def _run(ctx: click.Context, *, view: str, paths: tuple[str, ...], settings: Set
          bidi: str, glob: str, encoding: str | None, max_bytes: int, quiet: bool, jobs: int = 1,
          summary: bool = True, per_document: bool = True, order: str = "input", engine: str = "local",
          scheduler: str | None = None) -> None:
-    from .batch import count_inputs, iter_inputs, run_documents
+    from .batch import WorkersFailed, count_inputs, iter_inputs, max_jobs, run_documents
     from .progress import BatchProgress, progress_wanted
     from .render.sink import Sink
 
@@ -227,6 +228,10 @@ def _run(ctx: click.Context, *, view: str, paths: tuple[str, ...], settings: Set
                                      ctx=ctx, param_hint="'--encoding'") from None
     if scheduler:
         engine = "dask"
+    if engine == "local" and jobs > max_jobs():
+        if not quiet:
+            click.echo(f"arnews: note: --jobs {jobs} capped at {max_jobs()} (2 worker processes per core)", err=True)
+        jobs = max_jobs()
     # The output file is never read as an input (e.g. `arnews analyze corpus/ -o corpus/out.txt`).
     exclude = (output,) if output else ()
     # Files are read by whichever process analyses them (workers, in a parallel batch).
@@ -257,7 +262,7 @@ def _run(ctx: click.Context, *, view: str, paths: tuple[str, ...], settings: Set
         except KeyboardInterrupt:
             interrupted = True
             sink.interrupted()
-        except BackendUnavailable as e:
+        except (BackendUnavailable, WorkersFailed) as e:
             raise ArnewsError(str(e)) from None
         except Exception as e:
             if type(e).__name__ == "DaskUnavailable":
@@ -344,7 +349,8 @@ def _command(name: str, view: str, stages: tuple[str, ...], help_text: str, *, b
     if batch:
         fn = click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
                           show_default="number of cores",
-                          help="Worker processes for folders and many files (1: no workers).")(fn)
+                          help="Worker processes for folders and many files (1: no workers). At most "
+                               "2 per core, and no more than the inputs fill (4 per worker).")(fn)
         fn = click.option("--order", type=click.Choice(["input", "completion"]), default="input", show_default=True,
                           help="Write documents in input order, or each as soon as it is done.")(fn)
         fn = click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -505,7 +511,8 @@ _MAIN_PID: int | None = None
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:
-    # Unwind like an error, so temporary output files are removed (exit 143 = 128 + SIGTERM).
+    # Unwind like an error, so temporary output files are removed (exit 143 = 128 + SIGTERM,
+    # 129 = 128 + SIGHUP: the terminal closed).
     if os.getpid() != _MAIN_PID:
         # A forked worker inherits this handler: it must die at once (the pool terminates its
         # workers with SIGTERM; unwinding would wait on its result queue, and hang the parent).
@@ -555,10 +562,12 @@ def run() -> None:
                 pass
     global _MAIN_PID
     _MAIN_PID = os.getpid()
-    try:
-        signal.signal(signal.SIGTERM, _on_sigterm)
-    except (OSError, ValueError):
-        pass
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        try:
+            if signum is not None:
+                signal.signal(signum, _on_sigterm)
+        except (OSError, ValueError):
+            pass
     try:
         try:
             main()

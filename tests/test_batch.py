@@ -246,8 +246,8 @@ def test_workers_over_the_memory_budget_are_replaced_without_losing_documents(co
     made = []
     real = batch._Pools.__init__
 
-    def spy(self, make, budget_mb):
-        real(self, make, budget_mb)
+    def spy(self, *args, **kw):
+        real(self, *args, **kw)
         made.append(self)
 
     monkeypatch.setattr(batch._Pools, "__init__", spy)
@@ -273,7 +273,7 @@ def test_late_reports_from_replaced_workers_do_not_replace_the_fresh_ones():
         def shutdown(self, wait=True):
             pass
 
-    pools = batch._Pools(FakePool, budget_mb=100)
+    pools = batch._Pools(lambda slots: FakePool(), budget_mb=100)
     assert pools.submit(len, [1])[2] == 0
     assert pools.unpack((["a"], 150.0, 0)) == ["a"] and pools.recycle  # over budget: replace
     assert pools.submit(len, [2])[2] == 1 and pools.recycled == 1  # fresh pool, generation 1

@@ -1,0 +1,188 @@
+"""Faults around a batch (issue 19): dying workers, a killed parent, --jobs, output that would
+destroy an input, damaged caches, leftovers. Real processes, each bounded by a timeout."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from arnews import batch
+from arnews.batch import iter_inputs, run_documents
+from arnews.pipeline import Settings
+
+from .helpers import SEED
+
+TOKENS = Settings().with_stages("tokens")
+
+
+def _corpus(root: Path, n: int, text: bytes | None = None) -> Path:
+    root.mkdir()
+    text = text if text is not None else SEED.read_bytes()
+    for i in range(n):
+        (root / f"doc{i:03d}.txt").write_bytes(text)
+    return root
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _wait_for(predicate, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.05)
+
+
+def _clean(err: bytes) -> str:
+    text = err.decode("utf-8")
+    assert "Traceback" not in text and "Exception ignored" not in text, text
+    return text
+
+
+linux_only = pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="needs Linux /proc")
+
+
+# --- 1. a dead worker ------------------------------------------------------------------------------------------
+
+_real_process_item = batch.process_item
+
+
+def _poisoned(pipe, item):
+    """(Runs in a forked worker.) The input named poison kills its worker, as the OOM killer would."""
+    if "poison" in item.name:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _real_process_item(pipe, item)
+
+
+@linux_only
+@pytest.mark.parametrize("order", ["input", "completion"])
+def test_an_input_that_kills_its_worker_is_failed_and_the_rest_is_done(tmp_path, monkeypatch, order):
+    root = _corpus(tmp_path / "c", 12, "كلمة عربية أخرى.\n".encode())
+    (root / "doc005-poison.txt").write_text("نص قاتل.\n", encoding="utf-8")
+    monkeypatch.setattr(batch, "process_item", _poisoned)  # forked workers inherit it
+    docs = list(run_documents(iter_inputs([str(root)]), TOKENS, jobs=2, chunk_size=2, window=3, order=order))
+    names = [os.path.basename(d.name) for d in docs]
+    assert sorted(names) == sorted(p.name for p in root.iterdir())  # every input, once
+    if order == "input":
+        assert names == sorted(names)
+    bad = [d for d in docs if not d.ok]
+    assert [os.path.basename(d.name) for d in bad] == ["doc005-poison.txt"]
+    assert bad[0].error == "the worker process analysing it was killed by SIGKILL (out of memory?), twice; not analysed"
+    assert all(d.ok and d.stats.words == 3 for d in docs if d is not bad[0])
+
+
+@linux_only
+def test_workers_that_always_die_end_the_run_with_an_error(tmp_path, monkeypatch):
+    root = _corpus(tmp_path / "c", 12, "كلمة عربية أخرى.\n".encode())
+
+    def die(*args):
+        os._exit(3)
+
+    monkeypatch.setattr(batch, "Pipeline", die)  # every worker dies in its initializer
+    with pytest.raises(batch.WorkersFailed, match="keep dying"):
+        list(run_documents(iter_inputs([str(root)]), TOKENS, jobs=2, chunk_size=2))
+
+
+@linux_only
+def test_kill_9_of_a_worker_loses_nothing(arnews_argv, subprocess_env, tmp_path):
+    root = _corpus(tmp_path / "c", 40)
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([*arnews_argv, "analyze", str(root), "-f", "jsonl", "-o", str(out), "--jobs", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env)
+    try:
+        _wait_for(lambda: len(_children(proc.pid)) >= 2)
+        _wait_for(lambda: any(p.stat().st_size > 0 for p in tmp_path.glob(".arnews-*.tmp")))  # under way
+        os.kill(_children(proc.pid)[0], signal.SIGKILL)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    text = _clean(err)
+    assert proc.returncode == 0, text
+    assert "a worker process was killed by SIGKILL" in text
+    docs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [d["source"]["name"] for d in docs] == [str(root / f"doc{i:03d}.txt") for i in range(40)]
+    assert all(d["ok"] for d in docs)
+    assert not (tmp_path / "out.jsonl.partial").exists()
+
+
+# --- 3. workers die with their parent; SIGHUP ------------------------------------------------------------------
+
+@linux_only
+@pytest.mark.parametrize("sig, code", [(signal.SIGKILL, -9), (signal.SIGHUP, 129)])
+def test_workers_end_with_their_parent(arnews_argv, subprocess_env, tmp_path, sig, code):
+    root = _corpus(tmp_path / "c", 200)
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([*arnews_argv, "analyze", str(root), "-f", "jsonl", "-o", str(out), "--jobs", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env)
+    try:
+        _wait_for(lambda: len(_children(proc.pid)) >= 2)
+        workers = _children(proc.pid)
+        _wait_for(lambda: any(p.stat().st_size > 0 for p in tmp_path.glob(".arnews-*.tmp")))
+        proc.send_signal(sig)
+        stdout, err = proc.communicate(timeout=30)  # EOF: no worker holds the pipes any more
+        _wait_for(lambda: not any(_alive(w) for w in workers), timeout=10)
+    finally:
+        proc.kill()
+    assert proc.returncode == code and stdout == b""
+    if sig == signal.SIGHUP:
+        _clean(err)
+        assert not list(tmp_path.glob(".arnews-*")) and not out.exists()  # temp file removed
+    else:
+        for leftover in tmp_path.glob(".arnews-*.tmp"):  # a SIGKILL cannot clean up (see test 10)
+            leftover.unlink()
+
+
+# --- 4. --jobs is capped -------------------------------------------------------------------------------------
+
+def _pool_size_seen(items, jobs: int, chunk_size: int = 4) -> tuple[int, int]:
+    import multiprocessing
+
+    most = 0
+    n = 0
+    for _ in run_documents(items, TOKENS, jobs=jobs, chunk_size=chunk_size):
+        most = max(most, len(multiprocessing.active_children()))
+        n += 1
+    return most, n
+
+
+def test_jobs_is_capped_at_what_the_inputs_fill(tmp_path):
+    root = _corpus(tmp_path / "c", 5, "كلمة عربية.\n".encode())
+    most, n = _pool_size_seen(iter_inputs([str(root)]), jobs=1000)
+    assert n == 5 and most == 2  # two chunks of at most 4 inputs
+
+
+def test_jobs_is_capped_at_two_per_core(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "default_jobs", lambda: 1)
+    root = _corpus(tmp_path / "c", 40, "كلمة عربية.\n".encode())
+    most, n = _pool_size_seen(iter_inputs([str(root)]), jobs=1000, chunk_size=1)
+    assert n == 40 and most == 2
+
+
+def test_cli_says_when_jobs_is_capped(cli, tmp_path):
+    root = _corpus(tmp_path / "c", 3, "كلمة عربية.\n".encode())
+    res = cli("tokenize", "-f", "jsonl", str(root))  # no --jobs option: nothing to say
+    assert res.exit_code == 0 and res.stderr == ""
+    res = cli("analyze", "-f", "jsonl", "--jobs", "1000", str(root))
+    assert res.exit_code == 0, res.stderr
+    assert f"arnews: note: --jobs 1000 capped at {batch.max_jobs()} (2 worker processes per core)\n" in res.stderr
+    assert len(cli.jsonl(res)) == 3
+    assert "At most 2 per core" in cli("analyze", "--help").stdout
