@@ -185,7 +185,8 @@ def _build_settings(ctx: click.Context, steps: str, skip_steps: tuple[str, ...],
     return Settings(steps=parsed, **{k: v for k, v in kw.items() if v is not None})
 
 
-def _resolve_paths(ctx: click.Context, paths: tuple[str, ...], output: str | None) -> tuple[str, ...]:
+def _resolve_paths(ctx: click.Context, paths: tuple[str, ...], output: str | None,
+                   glob: str = DEFAULT_GLOB) -> tuple[str, ...]:
     if not paths:
         if sys.stdin is None or sys.stdin.closed:
             raise click.UsageError("no input: give files or folders, or pipe text into standard input", ctx=ctx)
@@ -206,6 +207,12 @@ def _resolve_paths(ctx: click.Context, paths: tuple[str, ...], output: str | Non
         for p in paths:
             if p != "-" and os.path.isfile(p) and os.path.exists(output) and os.path.samefile(p, output):
                 raise click.UsageError(f"output file {output} is also an input; choose another -o FILE", ctx=ctx)
+        from .sources import folder_holding
+
+        folder = folder_holding(output, paths, glob)
+        if folder is not None:
+            raise click.UsageError(f"output file {output} is also an input (inside {folder}, matching --glob "
+                                   f"{glob}); choose another -o FILE", ctx=ctx)
     return paths
 
 
@@ -217,7 +224,7 @@ def _run(ctx: click.Context, *, view: str, paths: tuple[str, ...], settings: Set
     from .progress import BatchProgress, progress_wanted
     from .render.sink import Sink
 
-    paths = _resolve_paths(ctx, paths, output)
+    paths = _resolve_paths(ctx, paths, output, glob)
     if encoding:
         import codecs
 
@@ -442,7 +449,7 @@ def normalize(ctx: click.Context, paths, glob, encoding, max_bytes, steps, skip_
 
     _setup_logging(verbose, quiet)
     settings = _build_settings(ctx, steps, skip_steps)
-    paths = _resolve_paths(ctx, paths, output)
+    paths = _resolve_paths(ctx, paths, output, glob)
     failed = 0
     with atomic_output(output) as out:
         for item in iter_sources(paths, glob=glob, encoding=encoding, max_bytes=max_bytes,

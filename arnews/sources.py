@@ -440,6 +440,39 @@ def expand_inputs(paths: Iterable[str], glob: str = DEFAULT_GLOB, *,
             yield SourceError(display_name(raw), problem, raw)
 
 
+def folder_holding(output: str, paths: Iterable[str], glob: str = DEFAULT_GLOB) -> str | None:
+    """The folder among `paths` whose walk would read the existing file `output`, or None.
+
+    Writing there would replace one of the inputs (`arnews analyze fo -o fo/b.txt`), so the
+    caller refuses it before anything is read or written. Follows the walk's rules: names that
+    match `glob`, no hidden entries, no symlinked folders on the way.
+    """
+    try:
+        if not os.path.isfile(output):
+            return None
+        real = os.path.realpath(output)
+    except (OSError, ValueError):
+        return None
+    name = os.path.basename(real)
+    if _is_hidden(name) or not fnmatch.fnmatch(name, glob):
+        return None
+    folders = [p for p in paths if p != "-" and os.path.isdir(p)]
+    parts: list[str] = []
+    d = os.path.dirname(real)
+    while True:
+        for folder in folders:
+            try:
+                if os.path.samefile(d, folder):
+                    return folder if not any(map(_is_hidden, parts)) else None
+            except OSError:
+                continue
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        parts.append(os.path.basename(d))
+        d = parent
+
+
 @dataclass(frozen=True)
 class SourceRef:
     """A file that the process analysing it reads and decodes (cheap to send to a worker)."""

@@ -476,11 +476,31 @@ def test_output_equal_to_an_input_is_a_usage_error(cli, tmp_path):
 def test_output_inside_an_input_folder_is_not_read_back(cli, tmp_path):
     write(tmp_path / "a.txt", AR)
     out = tmp_path / "out.txt"
-    out.write_text("an old result\n", encoding="utf-8")
     res = cli("tokenize", "-f", "jsonl", "-o", out, tmp_path)
     assert res.exit_code == 0, res.stderr
     docs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [d["source"]["name"] for d in docs] == [str(tmp_path / "a.txt")]
+    # An existing file there that the glob does not match is no input: replaced as asked.
+    old = tmp_path / "out.jsonl"
+    old.write_text("an old result\n", encoding="utf-8")
+    assert cli("tokenize", "-f", "jsonl", "-o", old, tmp_path).exit_code == 0
+    assert old.read_text(encoding="utf-8") != "an old result\n"
+
+
+def test_output_equal_to_a_file_inside_an_input_folder_is_a_usage_error(cli, tmp_path):
+    fo = tmp_path / "fo"
+    (fo / "sub").mkdir(parents=True)
+    write(fo / "a.txt", AR)
+    write(fo / "sub" / "b.txt", AR)
+    for command in ("analyze", "tokenize", "normalize"):
+        for out, spelled in ((fo / "sub" / "b.txt", fo / "sub" / "b.txt"),
+                             (fo / "sub" / "b.txt", tmp_path / "fo" / "sub" / ".." / "sub" / "b.txt")):
+            res = cli(command, "-o", spelled, fo)
+            assert res.exit_code == 2, res.stderr
+            assert res.stderr.endswith(f"Error: output file {spelled} is also an input (inside {fo}, matching "
+                                       "--glob *.txt); choose another -o FILE\n")
+            assert out.read_text(encoding="utf-8") == AR  # untouched
+    assert cli("tokenize", "--glob", "a*", "-o", fo / "sub" / "b.txt", fo).exit_code == 0  # not an input then
 
 
 def test_output_file_keeps_normal_permissions(cli, tmp_path):
