@@ -128,7 +128,7 @@ def _where(data: bytes, pos: int) -> str:
 _UTF16_HIGH = frozenset([0x00, 0x06, 0x07, 0x08, 0x20, 0xFB, 0xFE, *range(0xD8, 0xE0)])
 
 
-def _decode_utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+def _decode_utf16_without_bom(data: bytes) -> Decoded | None:
     # Arabic or Latin UTF-16 has one of a few high bytes in every other position.
     # (Binary data that passes this decodes to control characters and is refused later.)
     if len(data) < 4 or len(data) % 2:
@@ -137,14 +137,38 @@ def _decode_utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     for enc, high in (("utf-16-le", odd), ("utf-16-be", even)):
         share = sum(1 for b in high if b in _UTF16_HIGH) / len(high)
         if share > 0.9:
-            try:
-                text = data.decode(enc)
-            except UnicodeDecodeError:
+            decoded = _lenient_utf16(data, enc, enc)
+            if decoded is None:
                 continue
+            text = decoded.text
             # Check the characters too: UTF-8 Arabic (0xD8/0xD9 lead bytes) must not pass for surrogates.
             if sum(1 for c in text if _is_utf16_text_char(c)) >= 0.9 * len(text):
-                return text, enc
+                return decoded
     return None
+
+
+def _lenient_utf16(data: bytes, codec: str, label: str, offset: int = 0) -> Decoded | None:
+    """UTF-16 (`data` after any BOM, which is `offset` bytes long): strictly, or with a few bad
+    code units (a lone surrogate, an odd last byte) replaced by U+FFFD and a warning, as for
+    UTF-8; None when too much of it is bad."""
+    try:
+        return Decoded(data.decode(codec), label)
+    except UnicodeDecodeError as e:
+        first = e.start + offset
+    text = data.decode(codec, "replace")
+    bad = text.count("\ufffd") - _count_utf16_fffd(data, codec)
+    good = sum(1 for c in text if c > "\x7f" and c != "\ufffd")
+    if bad <= 0 or good == 0 or bad > good * _MAX_BAD_UTF8_RATIO:
+        return None
+    return Decoded(text, label, [
+        f"{bad} invalid UTF-16 code unit(s) (lone surrogates or a cut-off last byte) replaced by U+FFFD "
+        f"(first at byte {first}); pass --encoding NAME if the file is in another encoding"])
+
+
+def _count_utf16_fffd(data: bytes, codec: str) -> int:
+    """U+FFFD characters really in the text (not replacements)."""
+    mark = "\ufffd".encode(codec.replace("-sig", ""))
+    return sum(1 for i in range(0, len(data) - 1, 2) if data[i:i + 2] == mark)
 
 
 def _is_utf16_text_char(c: str) -> bool:
@@ -220,6 +244,10 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
         return _check_text(text.removeprefix("\ufeff"), encoding, [])
     for bom, codec, label in _BOMS:
         if data.startswith(bom):
+            if label == "utf-16":
+                decoded = _lenient_utf16(data[len(bom):], codec, label, len(bom))
+                if decoded is not None:
+                    return _check_text(decoded.text, label, decoded.warnings)
             try:
                 return _check_text(data[len(bom):].decode(codec), label, [])
             except UnicodeDecodeError as e:
@@ -233,7 +261,7 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
     # 0x06 are ASCII controls), so it has to be recognised before trying UTF-8.
     utf16 = _decode_utf16_without_bom(data) if b"\x00" in data else None
     if utf16 is not None:
-        return _check_text(utf16[0], utf16[1], [])
+        return _check_text(utf16.text, utf16.encoding, utf16.warnings)
     try:
         return _check_text(data.decode("utf-8"), "utf-8", [])
     except UnicodeDecodeError as err:

@@ -164,6 +164,25 @@ def test_utf16_with_and_without_bom(cli, tmp_path, codec, reported):
     assert doc["source"]["encoding"] == reported and doc["text"] == text
 
 
+@pytest.mark.parametrize("codec, bom, reported", [("utf-16-le", b"\xff\xfe", "utf-16"),
+                                                   ("utf-16-be", b"\xfe\xff", "utf-16"),
+                                                   ("utf-16-le", b"", "utf-16-le"),
+                                                   ("utf-16-be", b"", "utf-16-be")])
+def test_utf16_with_a_lone_surrogate_is_read_with_a_replacement_character(cli, tmp_path, codec, bom, reported):
+    half = (AR * 2).encode(codec)
+    lone = "\ud83c".encode(codec, "surrogatepass")  # the first half of an emoji, and nothing after it
+    p = write(tmp_path / "u16.txt", bom + half + lone + half)
+    res = tokenize(cli, p)
+    assert res.exit_code == 0
+    offset = len(bom) + len(half)
+    assert res.stderr == (f"arnews: warning: {p}: 1 invalid UTF-16 code unit(s) (lone surrogates or a cut-off last "
+                          f"byte) replaced by U+FFFD (first at byte {offset}); pass --encoding NAME if the file is in "
+                          "another encoding\n")
+    [doc] = cli.jsonl(res)
+    assert doc["source"]["encoding"] == reported and doc["text"] == AR * 2 + "\ufffd" + AR * 2
+    assert len(doc["warnings"]) == 1
+
+
 def test_cp1256(cli, tmp_path):
     p = write(tmp_path / "cp.txt", (AR * 2).encode("cp1256"))
     res = tokenize(cli, p)
