@@ -13,7 +13,7 @@
      pieces: tuple of (text, start, end, norm, kind, ends_sentence) with offsets relative
             to the chunk (tokenize._token_pieces).
      A sentence closes after a piece with ends_sentence, and before a chunk preceded by a
-     line break; Sentence(start, end, token_start, token_end) as tokenize's close().
+     line break (LF or CR); Sentence(start, end, token_start, token_end) as tokenize's close().
 */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -63,7 +63,7 @@ static PyObject *token_loop(PyObject *self, PyObject *args) {
     while (i < n) {
         Py_UCS4 ch = PyUnicode_READ(kind, data, i);
         if (Py_UNICODE_ISSPACE(ch)) {
-            if (ch == '\n')
+            if (ch == '\n' || ch == '\r')  /* LF, CRLF, or old Mac CR-only files */
                 saw_newline = 1;
             i++;
             continue;

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import BinaryIO, Collection, Iterable, Iterator
 
 from .document import Source
+from .tokenize import has_arabic_letter
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,6 @@ _LEGACY = ["cp1256", "iso8859_6", "cp720", "mac_arabic", "cp1252", "latin_1"]
 _BINARY_CONTROLS_RE = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 _BINARY_CONTROL_SHARE = 0.30  # above this share of control characters a "text" is binary
 _MAX_BAD_UTF8_RATIO = 1 / 20  # bad bytes per good non-ASCII character still read as UTF-8
-_ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
 
 
 @dataclass
@@ -210,7 +210,7 @@ def _check_text(text: str, encoding: str, warnings: list[str]) -> Decoded:
         warnings.append("empty input: no text to analyse")
     elif text.isspace():
         warnings.append("no text: the input is only whitespace")
-    elif not _ARABIC_RE.search(text):
+    elif not has_arabic_letter(text):
         warnings.append("no Arabic script found (is this the right file, or does it need --encoding?)")
     return Decoded(text, encoding, warnings)
 

@@ -50,6 +50,17 @@ def is_arabic_char(ch: str) -> bool:
     return ch in _ARABIC_CHARS
 
 
+# Arabic letters: the Arabic-script characters that are letters, less tatweel (a stretching stroke).
+# Text with none (only tatweel, harakat, Arabic punctuation or digits) has no Arabic word in it.
+_ARABIC_LETTER_RE = re.compile("[%s]" % "".join(
+    sorted(c for c in _ARABIC_CHARS if unicodedata.category(c)[0] == "L" and c != "\u0640")))
+
+
+def has_arabic_letter(text: str) -> bool:
+    """Whether `text` has an Arabic letter (not just tatweel, harakat, Arabic punctuation or digits)."""
+    return _ARABIC_LETTER_RE.search(text) is not None
+
+
 def _is_symbol_token(s: str) -> bool:
     # CAMeL splits a match off only when it is a known punctuation/symbol char or emoji;
     # a lone digit followed by U+20E3 (keycap) or a multi-codepoint emoji is one.
@@ -113,7 +124,9 @@ def word_spans(text: str) -> list[tuple[str, int, int]]:
 
 @lru_cache(maxsize=100_000)
 def token_kind(tok: str) -> str:
-    return "arabic" if _ARABIC_WORD_RE.fullmatch(tok) else _kind_by_category(tok)
+    if _ARABIC_WORD_RE.fullmatch(tok) and _ARABIC_LETTER_RE.search(tok):  # not tatweel or harakat alone
+        return "arabic"
+    return _kind_by_category(tok)
 
 
 def _kind_by_category(tok: str) -> str:
@@ -121,14 +134,14 @@ def _kind_by_category(tok: str) -> str:
     for ch in tok:
         cat = unicodedata.category(ch)
         if cat[0] == "L":
+            if ch == "\u0640":  # tatweel only stretches letters: a token of tatweel alone is no word
+                continue
             if is_arabic_char(ch):
                 arabic = True
             else:
                 latin = True
         elif cat == "Nd":
             digit = True
-        elif cat[0] == "M" and is_arabic_char(ch):
-            arabic = True
     if arabic:
         return "arabic"
     if latin:
@@ -160,8 +173,8 @@ def _token_pieces(chunk: str, norm: Callable[[str], str]) -> tuple[_Piece, ...]:
 def tokenize(text: str, normalizer: Normalizer | None = None) -> tuple[list[Token], list[Sentence]]:
     """Tokens with offsets, normalised forms and sentence numbers, plus the sentences.
 
-    A sentence ends after . ! ? ؟ … or at a line break (news paragraphs and titles
-    often have no final stop).
+    A sentence ends after . ! ? ؟ … or at a line break, LF or CR (news paragraphs and
+    titles often have no final stop).
     """
     norm = normalizer or Normalizer()
     if isinstance(norm, Normalizer):
@@ -199,7 +212,7 @@ def _py_token_loop(text: str, cache: dict, make: Callable[[str], tuple[_Piece, .
             pieces = cache[chunk] = make(chunk)
         off = m.start()
         # Only the chunk's first token can follow a line break (the others touch the one before).
-        if tokens and find("\n", prev_end, off) >= 0:
+        if tokens and (find("\n", prev_end, off) >= 0 or find("\r", prev_end, off) >= 0):  # LF, CRLF or CR
             close(len(tokens))
         for tok, s, e, tok_norm, kind, ends in pieces:
             append(token_type(tok, off + s, off + e, tok_norm, kind, len(sentences)))
@@ -215,7 +228,7 @@ def arabic_share(text: str) -> float:
     letters = arabic = 0
     # Per distinct character (a news text has a few dozen), not per character: same result, far faster.
     for ch, n in Counter(text).items():
-        if ch.isalpha():
+        if ch.isalpha() and ch != "\u0640":  # tatweel stretches letters, it is none
             letters += n
             if ch in _ARABIC_CHARS:
                 arabic += n

@@ -213,6 +213,31 @@ def test_text_with_no_arabic_is_processed_with_a_warning(cli, tmp_path):
     assert doc["stats"]["words"] == 4 and doc["stats"]["arabic_words"] == 0
 
 
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_every_line_ending_splits_sentences(cli, tmp_path, ending):
+    p = write(tmp_path / "lines.txt", ending.join(["السطر الأول", "السطر الثاني", "السطر الثالث"]) + ending)
+    res = tokenize(cli, p)
+    assert res.exit_code == 0 and res.stderr == ""
+    [doc] = cli.jsonl(res)
+    assert doc["stats"]["sentences"] == 3
+    assert [t["sentence"] for t in doc["tokens"]] == [0, 0, 1, 1, 2, 2]
+
+
+@pytest.mark.parametrize("text", ["ـــــــ\n", "ـ ـ ـ\n", "ًٌٍَُِّْ\n", "ـًـ ّ\n", "،؛؟ «» ٪\n", "١٢٣ ٤٥\n"])
+def test_text_without_arabic_letters_has_no_arabic_word_and_a_warning(cli, tmp_path, text):
+    """Tatweel, harakat, Arabic punctuation or digits alone are Arabic script but no Arabic word."""
+    p = write(tmp_path / "marks.txt", text)
+    for command in ("tokenize", "analyze"):
+        res = cli(command, "-f", "jsonl", p)
+        assert res.exit_code == 0
+        assert res.stderr == (f"arnews: warning: {p}: no Arabic script found (is this the right file, or does it "
+                              "need --encoding?)\n")
+        [doc] = cli.jsonl(res)
+        assert doc["stats"]["arabic_words"] == 0 and doc["stats"]["words"] == 0
+        assert all(t["kind"] != "arabic" for t in doc["tokens"])
+        assert not doc.get("entities") and not any(t.get("pos") == "noun_prop" for t in doc["tokens"])
+
+
 # --- size --------------------------------------------------------------------------------------------------
 
 def test_single_200k_character_line(cli, tmp_path):

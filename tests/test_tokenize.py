@@ -91,6 +91,7 @@ _LOOP_TEXTS = [
     # ZWSP and BOM are not whitespace.
     "x\u00a0y\u2028z\u3000w\u200bq\ufeffr\x1cs\x85t",
     "👍🏽 مرحبا!! 🇸🇦\r\nب (واس) - الرياض:",
+    "سطر أول\rسطر ثان\r\rثالث", "ـــ ً ـًـ",
 ]
 
 
@@ -126,6 +127,10 @@ def test_arabic_word_fast_path_agrees_with_the_general_checks():
     for ch in chars:
         assert unicodedata.category(ch)[0] in "LM"
         assert tk._PLAIN_RE.fullmatch(ch), hex(ord(ch))  # no punctuation, symbol or emoji
-        assert tk._kind_by_category(ch) == "arabic", hex(ord(ch))
-    assert token_kind("بالقوات") == "arabic" and token_kind("ـــ") == "arabic"
+        # Both give the same kind: a letter is an Arabic word, tatweel or harakat alone are not.
+        letter = unicodedata.category(ch)[0] == "L" and ch != "\u0640"
+        assert tk._kind_by_category(ch) == token_kind(ch) == ("arabic" if letter else "other"), hex(ord(ch))
+        assert tk._kind_by_category("ب" + ch) == token_kind("ب" + ch) == "arabic"
+    assert token_kind("بالقوات") == "arabic" and token_kind("بـــالقوات") == "arabic"
+    assert token_kind("ـــ") == token_kind("ًّ") == "other"
     assert token_kind("٣") == "number" and token_kind("،") == "punct"
