@@ -1,6 +1,7 @@
 """The `arnews` command line: parse options, run the pipeline, pick a renderer, map errors to exit codes.
 
-Exit codes: 0 all inputs processed, 1 some inputs failed, 2 usage error, 130 interrupted.
+Exit codes: 0 all inputs processed, 1 some inputs failed, 2 usage or environment error (e.g. an
+unwritable cache folder), 129/130/143 hung up, interrupted, terminated.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import click
 
 from . import __version__
 from .normalize import STEPS, UnknownStepError, parse_steps
-from .pipeline import BackendUnavailable, Settings
+from .pipeline import BackendUnavailable, EnvironmentUnusable, Settings
 from .sources import DEFAULT_GLOB, DEFAULT_MAX_BYTES, iter_sources
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -22,7 +23,8 @@ FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 EXIT_CODES_HELP = """\b
 Exit codes: 0 all inputs processed (warnings, e.g. an empty input, do
 not fail a run), 1 some inputs failed (each named on stderr), 2 usage
-error, 130 interrupted by Ctrl-C (with -o FILE, the output so far is
+error or an unusable environment (e.g. the cache folder or the output
+folder cannot be written), 130 interrupted by Ctrl-C (with -o FILE, the output so far is
 kept as FILE.partial), 129 hung up (SIGHUP), 143 terminated (SIGTERM);
 temporary files are removed."""
 
@@ -119,7 +121,12 @@ def _warning_lines(name: str, warnings: list[str], quiet: bool) -> None:
 
 
 class ArnewsError(click.ClickException):
-    """A run-level error (cannot write the output, backend missing): `arnews: error: ...`, exit 1."""
+    """A run-level error (cannot write the output, backend missing): `arnews: error: ...`, exit 1
+    (or `exit_code`: 2 for a problem of the machine or the command line, e.g. an unwritable cache)."""
+
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
 
     def show(self, file: Any = None) -> None:
         from .render.text import neutralize
@@ -269,6 +276,8 @@ def _run(ctx: click.Context, *, view: str, paths: tuple[str, ...], settings: Set
         except KeyboardInterrupt:
             interrupted = True
             sink.interrupted()
+        except EnvironmentUnusable as e:  # (before BackendUnavailable, its base): the same for every input
+            raise ArnewsError(str(e), exit_code=EXIT_USAGE) from None
         except (BackendUnavailable, WorkersFailed) as e:
             raise ArnewsError(str(e)) from None
         except Exception as e:
@@ -508,9 +517,13 @@ def data_build(force: bool) -> None:
     import time
 
     from .morphology import build_builtin
+    from .morphology.camel_data import CacheDirUnusable
 
     t0 = time.perf_counter()
-    path = build_builtin(force=force)
+    try:
+        path = build_builtin(force=force)
+    except CacheDirUnusable as e:
+        raise ArnewsError(str(e), exit_code=EXIT_USAGE) from None
     click.echo(f"built-in morphology DB ready at {path} ({time.perf_counter() - t0:.1f} s)")
 
 

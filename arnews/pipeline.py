@@ -104,6 +104,11 @@ class BackendUnavailable(Exception):
     """A requested backend cannot be loaded (missing data); the message says what to do."""
 
 
+class EnvironmentUnusable(BackendUnavailable):
+    """The machine keeps a backend from loading (its cache folder cannot be written): the
+    message says what to fix. Every document would fail the same way."""
+
+
 def stage_tokens(doc: Document, pipe: Pipeline) -> None:
     doc.tokens, doc.sentences = tokenize(doc.text, pipe.normalizer)
     stop = pipe.stopwords
@@ -135,6 +140,8 @@ def _load(getter: Callable[[], object]):
     except Exception as exc:
         if type(exc).__name__ == "MissingDataError":
             raise BackendUnavailable(str(exc)) from exc
+        if type(exc).__name__ == "CacheDirUnusable":
+            raise EnvironmentUnusable(str(exc)) from exc
         raise
 
 
@@ -161,4 +168,4 @@ def analyze_text(text: str, settings: Settings | None = None, name: str = "<text
     return Pipeline(settings).run_text(text, name)
 
 
-__all__ = ["Settings", "Pipeline", "BackendUnavailable", "analyze_text", "STAGES"]
+__all__ = ["Settings", "Pipeline", "BackendUnavailable", "EnvironmentUnusable", "analyze_text", "STAGES"]

@@ -186,3 +186,103 @@ def test_cli_says_when_jobs_is_capped(cli, tmp_path):
     assert f"arnews: note: --jobs 1000 capped at {batch.max_jobs()} (2 worker processes per core)\n" in res.stderr
     assert len(cli.jsonl(res)) == 3
     assert "At most 2 per core" in cli("analyze", "--help").stdout
+
+
+# --- 5. damaged morphology DB; 9. an unusable cache folder ------------------------------------------------------
+
+def _run(argv, env, *args, timeout=120):
+    return subprocess.run([*argv, *map(str, args)], capture_output=True, env=env, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def built_cache(tmp_path_factory, arnews_argv, subprocess_env):
+    cache = tmp_path_factory.mktemp("cache") / "arnews"
+    res = _run(arnews_argv, dict(subprocess_env, ARNEWS_CACHE_DIR=str(cache)), "data", "build")
+    assert res.returncode == 0, res.stderr
+    return cache
+
+
+@pytest.fixture
+def cache_env(built_cache, tmp_path, subprocess_env):
+    import shutil
+
+    cache = tmp_path / "cache"
+    shutil.copytree(built_cache, cache)
+    [folder] = (cache / "morphology").iterdir()
+    return dict(subprocess_env, ARNEWS_CACHE_DIR=str(cache)), folder
+
+
+def _lemmatized(res) -> list[dict]:
+    tokens = [t for d in (json.loads(line) for line in res.stdout.decode().splitlines()) for t in d["tokens"]]
+    assert sum(t["analysis_source"] == "lexicon" for t in tokens) > 100  # the DB was really used
+    return tokens
+
+
+def test_a_truncated_db_is_noticed_and_rebuilt(arnews_argv, cache_env):
+    env, folder = cache_env
+    db = folder / "morphology.db"
+    size = db.stat().st_size
+    os.truncate(db, size // 2)
+    for pkl in folder.glob("*.pickle"):
+        pkl.unlink()  # as after a camel-tools upgrade: the pickle is made again from the DB text
+    status = _run(arnews_argv, env, "data", "status", "-f", "json")
+    [row] = [r for r in json.loads(status.stdout) if r["name"] == "builtin"]
+    assert row["built"] is False and "damaged" in row["detail"]
+    res = _run(arnews_argv, env, "lemmatize", "-f", "jsonl", SEED)
+    err = _clean(res.stderr)
+    assert res.returncode == 0, err
+    assert err == (f"arnews: WARNING: the built-in morphology DB at {db} is damaged or out of date (truncated?); "
+                   "rebuilding it\n")
+    _lemmatized(res)
+    assert db.stat().st_size == size
+
+
+def test_data_build_repairs_a_truncated_db_without_force(arnews_argv, cache_env):
+    env, folder = cache_env
+    db = folder / "morphology.db"
+    size = db.stat().st_size
+    os.truncate(db, size // 2)
+    res = _run(arnews_argv, env, "data", "build")
+    _clean(res.stderr)
+    assert res.returncode == 0 and db.stat().st_size == size
+    status = _run(arnews_argv, env, "data", "status", "-f", "json")
+    [row] = [r for r in json.loads(status.stdout) if r["name"] == "builtin"]
+    assert row["built"] is True
+
+
+def test_a_damaged_pickle_is_rebuilt_without_a_traceback(arnews_argv, cache_env):
+    env, folder = cache_env
+    [pkl] = folder.glob("*.pickle")
+    pkl.write_bytes(b"\x80\x05garbage" + bytes(pkl.stat().st_size - 9))  # same size: only loading tells
+    res = _run(arnews_argv, env, "lemmatize", "-f", "jsonl", SEED)
+    err = _clean(res.stderr)
+    assert res.returncode == 0, err
+    assert err.startswith(f"arnews: WARNING: could not load {pkl} (") and err.count("\n") == 1, err
+    _lemmatized(res)
+
+
+def test_a_db_built_before_the_record_is_checked_once_and_kept(arnews_argv, cache_env):
+    env, folder = cache_env
+    (folder / "build.json").unlink()
+    [pkl] = folder.glob("*.pickle")
+    before = pkl.stat().st_mtime_ns
+    res = _run(arnews_argv, env, "lemmatize", "-f", "jsonl", SEED)
+    assert res.returncode == 0 and _clean(res.stderr) == ""
+    _lemmatized(res)
+    assert pkl.stat().st_mtime_ns == before and (folder / "build.json").exists()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_unwritable_cache_folder_is_one_environment_error(arnews_argv, subprocess_env, tmp_path, jobs):
+    root = _corpus(tmp_path / "c", 12)
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be\n")
+    res = _run(arnews_argv, dict(subprocess_env, ARNEWS_CACHE_DIR=str(blocker)), "analyze", "-f", "jsonl",
+               "--jobs", jobs, root)
+    err = _clean(res.stderr)
+    assert res.returncode == 2, err
+    assert err.startswith("arnews: error: cannot write arnews' cache folder (") and err.count("\n") == 1, err
+    assert err.endswith(f"Not a directory); make {blocker} a writable folder, or point ARNEWS_CACHE_DIR at one "
+                        "(e.g. ARNEWS_CACHE_DIR=/tmp/arnews-cache)\n")
+    res = _run(arnews_argv, dict(subprocess_env, ARNEWS_CACHE_DIR=str(blocker)), "data", "build")
+    assert res.returncode == 2 and _clean(res.stderr).startswith("arnews: error: cannot write arnews' cache folder")

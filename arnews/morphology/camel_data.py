@@ -36,6 +36,27 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("arnews"))
 
 
+class CacheDirUnusable(Exception):
+    """arnews' cache folder cannot be created or written: a problem of the machine, not of an input."""
+
+
+def cache_dir_unusable(e: OSError) -> CacheDirUnusable:
+    """The error to raise when writing into the cache folder failed with `e`: what, where, and the fix."""
+    where = e.filename or cache_dir()
+    reason = e.strerror or type(e).__name__
+    return CacheDirUnusable(
+        f"cannot write arnews' cache folder ({where}: {reason}); make {cache_dir()} a writable folder, "
+        "or point ARNEWS_CACHE_DIR at one (e.g. ARNEWS_CACHE_DIR=/tmp/arnews-cache)")
+
+
+def make_cache_subdir(path: Path) -> None:
+    """mkdir -p `path` inside the cache folder; CacheDirUnusable when that is impossible."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise cache_dir_unusable(e) from None
+
+
 def default_camel_home() -> Path:
     if sys.platform == "win32":
         return Path.home() / "AppData/Roaming/camel_tools"
@@ -85,12 +106,15 @@ def prepare_camel_import() -> None:
             return
         if _read_catalogue(user_camel_dir()) is None:
             own = cache_dir() / "camel_tools_data"
-            own.mkdir(parents=True, exist_ok=True)
+            make_cache_subdir(own)
             cat = own / "catalogue.json"
             if _read_catalogue(own) is None:
                 tmp = own / f"catalogue.json.{os.getpid()}.tmp"
-                tmp.write_text(json.dumps(MINIMAL_CATALOGUE), encoding="utf-8")
-                os.replace(tmp, cat)
+                try:
+                    tmp.write_text(json.dumps(MINIMAL_CATALOGUE), encoding="utf-8")
+                    os.replace(tmp, cat)
+                except OSError as e:
+                    raise cache_dir_unusable(e) from None
             os.environ["CAMELTOOLS_DATA"] = str(own)
         home_default = default_camel_home()
         old_home = os.environ.get("HOME")
@@ -99,7 +123,7 @@ def prepare_camel_import() -> None:
             if swap_home:
                 # camel_tools.data.catalogue mkdirs ~/.camel_tools at import; give it our dir instead.
                 fake_home = cache_dir() / "camel_home"
-                fake_home.mkdir(parents=True, exist_ok=True)
+                make_cache_subdir(fake_home)
                 os.environ["HOME"] = str(fake_home)
             import camel_tools.data  # noqa: F401  (loads the catalogue now, with the env above)
         finally:
