@@ -294,8 +294,6 @@ def _run(ctx: click.Context, *, view: str, paths: tuple[str, ...], settings: Set
                  else "; the documents finished so far were written")
         click.echo(f"arnews: interrupted after {sink.documents} document(s){where}", err=True)
         ctx.exit(EXIT_INTERRUPTED)
-    if sink.documents == 0 and not quiet:
-        click.echo("arnews: note: no input files matched (check the path and --glob)", err=True)
     ctx.exit(EXIT_FAILED if failed else EXIT_OK)
 
 
@@ -317,6 +315,10 @@ class ArnewsGroup(click.Group):
 
             name = display_name(e.filename) if e.filename else ""
             raise ArnewsError(f"{name}: {e.strerror or e}".lstrip(": ")) from None
+        except Exception as e:
+            if type(e).__name__ == "OutputNotWritable":  # (render.sink: not imported for every command)
+                raise ArnewsError(str(e), exit_code=EXIT_USAGE) from None
+            raise
 
 
 def _quiet_broken_pipe() -> None:

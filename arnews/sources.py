@@ -289,10 +289,10 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
 
 
 def _size_error(size: int, max_bytes: int, exact: bool = True) -> InputError:
-    what = f"is {size / 1e6:.1f} MB" if exact else "is larger than that"
-    return InputError(
-        f"{what}, over the --max-bytes limit of {max_bytes:,} bytes ({max_bytes / 1e6:.1f} MB); "
-        "raise it with --max-bytes N (0: no limit)")
+    limit = f"{max_bytes:,} bytes" + (f" ({max_bytes / 1e6:.1f} MB)" if max_bytes >= 100_000 else "")
+    # A stream is read only up to the limit, so its size is not known: just say it is over.
+    what = f"is {size / 1e6:.1f} MB, over" if exact else "is over"
+    return InputError(f"{what} the --max-bytes limit of {limit}; raise it with --max-bytes N (0: no limit)")
 
 
 def _os_message(e: OSError) -> str:
@@ -459,7 +459,13 @@ def expand_inputs(paths: Iterable[str], glob: str = DEFAULT_GLOB, *,
             continue
         raw = os.fspath(raw)
         if os.path.isdir(raw):
-            yield from _walk(raw, glob, excluded)
+            found = False
+            for item in _walk(raw, glob, excluded):
+                found = True
+                yield item
+            if not found:  # an empty folder, or a --glob that matches nothing: say so (exit 1)
+                yield SourceError(display_name(raw), f"no input files found under this folder (glob {glob}); "
+                                  "check the path and --glob", raw)
             continue
         problem = _stat_error(raw)
         if problem is None:

@@ -276,8 +276,11 @@ def test_max_bytes_raises_or_lowers_the_limit(cli, tmp_path):
 def test_stdin_over_the_limit_is_refused_not_truncated(cli):
     res = tokenize(cli, "--max-bytes", 1000, "-", input=(AR * 20).encode("utf-8"))
     assert res.exit_code == 1
-    assert res.stderr == ("arnews: error: <stdin>: is larger than that, over the --max-bytes limit of 1,000 bytes "
-                          "(0.0 MB); raise it with --max-bytes N (0: no limit)\n")
+    assert res.stderr == ("arnews: error: <stdin>: is over the --max-bytes limit of 1,000 bytes; "
+                          "raise it with --max-bytes N (0: no limit)\n")
+    res = tokenize(cli, "--max-bytes", 200_000, "-", input=(AR * 3000).encode("utf-8"))
+    assert res.stderr == ("arnews: error: <stdin>: is over the --max-bytes limit of 200,000 bytes (0.2 MB); "
+                          "raise it with --max-bytes N (0: no limit)\n")
 
 
 def test_default_limit_is_5_mb():

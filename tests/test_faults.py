@@ -286,3 +286,82 @@ def test_an_unwritable_cache_folder_is_one_environment_error(arnews_argv, subpro
                         "(e.g. ARNEWS_CACHE_DIR=/tmp/arnews-cache)\n")
     res = _run(arnews_argv, dict(subprocess_env, ARNEWS_CACHE_DIR=str(blocker)), "data", "build")
     assert res.returncode == 2 and _clean(res.stderr).startswith("arnews: error: cannot write arnews' cache folder")
+
+
+# --- 9. messages ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["analyze", "tokenize", "normalize"])
+def test_a_folder_without_input_files_is_an_error(cli, tmp_path, command):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = cli(command, empty)
+    assert res.exit_code == 1
+    assert res.stderr == (f"arnews: error: {empty}: no input files found under this folder (glob *.txt); "
+                          "check the path and --glob\n")
+    full = _corpus(tmp_path / "c", 2, "كلمة عربية.\n".encode())
+    res = cli(command, "--glob", "*.md", full)
+    assert res.exit_code == 1
+    assert res.stderr == (f"arnews: error: {full}: no input files found under this folder (glob *.md); "
+                          "check the path and --glob\n")
+    res = cli(command, full)  # the same folder with files that match: fine
+    assert res.exit_code == 0 and res.stderr == ""
+
+
+def _read_only_folder(tmp_path: Path) -> Path:
+    """A real folder this process cannot create files in (root ignores permission bits: sysfs then)."""
+    if os.geteuid() != 0:
+        d = tmp_path / "ro"
+        d.mkdir()
+        d.chmod(0o555)
+        return d
+    d = Path("/sys/kernel")
+    try:
+        (d / "arnews-probe").open("w").close()
+    except OSError:
+        return d
+    pytest.skip("no folder is read-only for root here (no sysfs)")
+
+
+def test_output_into_a_read_only_folder_names_the_output_and_exits_2(cli, tmp_path):
+    folder = _read_only_folder(tmp_path)
+    out = folder / "out.jsonl"
+    doc = tmp_path / "a.txt"
+    doc.write_text("كلمة عربية.\n", encoding="utf-8")
+    try:
+        for command in ("analyze", "tokenize", "normalize"):
+            res = cli(command, "-o", out, doc)
+            assert res.exit_code == 2 and res.stdout == ""
+            assert res.stderr == (f"arnews: error: cannot write {out}: permission denied (in {folder}); choose "
+                                  "another -o FILE or make the folder writable\n")
+    finally:
+        if folder.is_relative_to(tmp_path):
+            folder.chmod(0o755)
+
+
+# --- 10. leftovers ---------------------------------------------------------------------------------------------
+
+def test_a_complete_run_removes_the_partial_output_of_an_interrupted_one(cli, tmp_path):
+    doc = tmp_path / "a.txt"
+    doc.write_text("كلمة عربية.\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    partial = tmp_path / "out.jsonl.partial"
+    partial.write_text('{"interrupted": "run"}\n', encoding="utf-8")
+    res = cli("tokenize", "-f", "jsonl", "-o", out, doc)
+    assert res.exit_code == 0 and out.exists() and not partial.exists()
+
+
+def test_temporary_files_older_than_a_day_beside_the_output_are_removed(cli, tmp_path):
+    doc = tmp_path / "a.txt"
+    doc.write_text("كلمة عربية.\n", encoding="utf-8")
+    old, fresh, other = (tmp_path / ".arnews-killed.tmp", tmp_path / ".arnews-running.tmp",
+                         tmp_path / ".other-old.tmp")
+    for p in (old, fresh, other):
+        p.write_text("half a result", encoding="utf-8")
+    day_ago = time.time() - 25 * 3600
+    for p in (old, other):
+        os.utime(p, (day_ago, day_ago))
+    res = cli("tokenize", "-f", "jsonl", "-o", tmp_path / "out.jsonl", doc)
+    assert res.exit_code == 0
+    assert not old.exists() and other.exists()
+    assert fresh.exists()  # may be another run's output in progress
+    fresh.unlink()

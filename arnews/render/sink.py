@@ -3,7 +3,9 @@
 Streaming formats (jsonl, csv, tsv, and the JSON array) write each document as
 soon as it arrives, so memory stays flat over any corpus size. With ``-o FILE``
 everything goes to a temporary file beside FILE that replaces it only when the
-run ends normally, so an error never leaves a half-written FILE behind.
+run ends normally, so an error never leaves a half-written FILE behind; a complete
+run also removes FILE.partial of an interrupted one, and temporary files older than a
+day (left by a killed run) beside FILE.
 """
 from __future__ import annotations
 
@@ -19,6 +21,35 @@ from .records import RowWriter, dumps
 
 if TYPE_CHECKING:  # pragma: no cover
     from .prepared import DocumentFormatter, Prepared
+
+
+class OutputNotWritable(Exception):
+    """The output file cannot be created where it was asked for (a read-only folder, say)."""
+
+
+# Temporary files older than this beside the output are left by a run that was killed (SIGKILL,
+# power loss) and cannot finish any more: removed when the next run starts writing there.
+STALE_TMP_SECONDS = 24 * 3600
+TMP_PREFIX, TMP_SUFFIX = ".arnews-", ".tmp"
+
+
+def remove_stale_temp_files(directory: str, max_age: float = STALE_TMP_SECONDS) -> list[str]:
+    """Delete `.arnews-*.tmp` files in `directory` older than `max_age` seconds; returns their paths."""
+    import time
+
+    removed = []
+    cutoff = time.time() - max_age
+    try:
+        with os.scandir(directory) as it:
+            entries = [e for e in it if e.name.startswith(TMP_PREFIX) and e.name.endswith(TMP_SUFFIX)]
+    except OSError:
+        return removed
+    for e in entries:
+        with contextlib.suppress(OSError):
+            if e.is_file(follow_symlinks=False) and e.stat(follow_symlinks=False).st_mtime < cutoff:
+                os.unlink(e.path)
+                removed.append(e.path)
+    return removed
 
 
 class AtomicFile:
@@ -38,7 +69,14 @@ class AtomicFile:
             self.stream: IO[str] = open(path, "w", encoding="utf-8", newline="")
             return
         directory = os.path.dirname(self.path)
-        fd, self.tmp = tempfile.mkstemp(prefix=".arnews-", suffix=".tmp", dir=directory)
+        remove_stale_temp_files(directory)
+        try:
+            fd, self.tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=TMP_SUFFIX, dir=directory)
+        except OSError as e:
+            # Name the output, not the hidden temporary file (which the user never asked for).
+            reason = "permission denied" if isinstance(e, PermissionError) else (e.strerror or str(e)).lower()
+            raise OutputNotWritable(f"cannot write {path}: {reason} (in {directory}); choose another -o FILE "
+                                    "or make the folder writable") from None
         try:
             try:
                 mode = os.stat(self.path).st_mode & 0o7777
@@ -57,6 +95,9 @@ class AtomicFile:
         self.stream.close()
         if self.tmp is not None:
             os.replace(self.tmp, self.path)
+            # What an interrupted earlier run kept is superseded by this complete output.
+            with contextlib.suppress(OSError):
+                os.unlink(self.path + ".partial")
 
     def save_partial(self) -> str | None:
         """Keep what was written as `path`.partial (after Ctrl-C); `path` itself is left alone."""
