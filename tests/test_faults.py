@@ -365,3 +365,43 @@ def test_temporary_files_older_than_a_day_beside_the_output_are_removed(cli, tmp
     assert not old.exists() and other.exists()
     assert fresh.exists()  # may be another run's output in progress
     fresh.unlink()
+
+
+# --- 7. memory per token ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("view, fmt", [("analyze", "jsonl"), ("tokens", "json"), ("lemmas", "jsonl"),
+                                       ("tokens", "csv"), ("lemmas", "tsv")])
+def test_long_documents_are_formatted_in_pieces_that_join_to_the_same_output(monkeypatch, view, fmt):
+    from arnews.pipeline import Pipeline
+    from arnews.render import prepared, records
+
+    text = SEED.read_text(encoding="utf-8")
+    doc = Pipeline(Settings()).run_text(text * 3, name="long")
+    whole = prepared.DocumentFormatter(view, fmt)(doc)  # one piece: as many tokens as TOKENS_PER_PART
+    monkeypatch.setattr(records, "TOKENS_PER_PART", 100)
+    monkeypatch.setattr(prepared, "TOKENS_PER_PART", 100)
+    pieces = prepared.DocumentFormatter(view, fmt)(doc)
+    assert whole.text and whole.parts is None
+    assert pieces.text is None and len(pieces.parts) > len(doc.tokens) // 100
+    assert "".join(pieces.parts) == whole.text
+    if fmt.startswith("json"):
+        assert json.loads(whole.text) == records.document_dict(doc, view, 10)
+
+
+def test_an_overlong_sentence_is_tagged_in_windows(monkeypatch):
+    """Text with no stops (one "sentence" of a million words) is tagged in windows of bounded length."""
+    from arnews.entities import mentions
+    from arnews.pipeline import Pipeline
+
+    pipe = Pipeline(Settings().with_stages("entities"))
+    line = SEED.read_text(encoding="utf-8").replace(".", " ").replace("\n", " ")
+    doc = pipe.run_text(line)
+    assert len(doc.sentences) == 1 and len(doc.tokens) > 300
+    seen = []
+    real = pipe.ner.tag_sentences
+    monkeypatch.setattr(pipe.ner, "tag_sentences", lambda sents: seen.extend(len(w) for w, _ in sents) or real(sents))
+    monkeypatch.setattr(mentions, "MAX_TAGGED_TOKENS", 100)
+    windowed = pipe.run_text(line)
+    assert max(seen) == 100 and sum(seen) == len(doc.tokens)
+    whole = {g.canonical for g in doc.entity_groups}
+    assert whole and len(whole & {g.canonical for g in windowed.entity_groups}) >= 0.8 * len(whole)

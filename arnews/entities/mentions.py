@@ -28,6 +28,10 @@ def _stopwords() -> frozenset[str]:
     return _STOP
 
 
+# The longest stretch of tokens tagged as one sentence (see _tag_spans).
+MAX_TAGGED_TOKENS = 1000
+
+
 def _tag_spans(doc: Document, backend) -> list[tuple[int, int, str]]:
     """(token_start, token_end, TYPE) over the whole document, edges trimmed of punctuation."""
     tokens = doc.tokens
@@ -38,21 +42,25 @@ def _tag_spans(doc: Document, backend) -> list[tuple[int, int, str]]:
         sentences = [Sentence(tokens[0].start, tokens[-1].end, 0, len(tokens))]
     todo = []
     for sent in sentences:
-        toks = tokens[sent.token_start:sent.token_end]
-        if not any(t.kind == "arabic" for t in toks):
-            continue
-        words = [t.text for t in toks]
-        # The morphology-filled tokens serve as the analyses (Token.source is analysis_source).
-        analyses = toks if any(t.pos for t in toks) else None
-        todo.append((sent, toks, words, analyses))
+        # An overlong "sentence" (text with no stops or line breaks) is tagged in windows: the
+        # tagger's memory grows with a sentence's length (5 MB of one-letter words as one sentence
+        # took 6.7 GB), and no real sentence comes near MAX_TAGGED_TOKENS.
+        for first in range(sent.token_start, sent.token_end, MAX_TAGGED_TOKENS):
+            toks = tokens[first:min(first + MAX_TAGGED_TOKENS, sent.token_end)]
+            if not any(t.kind == "arabic" for t in toks):
+                continue
+            words = [t.text for t in toks]
+            # The morphology-filled tokens serve as the analyses (Token.source is analysis_source).
+            analyses = toks if any(t.pos for t in toks) else None
+            todo.append((first, toks, words, analyses))
     many = getattr(backend, "tag_sentences", None)  # the CRF tags a document's sentences together
     if many is not None:
         tagged = many([(words, analyses) for _, _, words, analyses in todo])
     else:
         tagged = [backend.tag(words, analyses) for _, _, words, analyses in todo]
     out = []
-    for (sent, toks, _, _), tags in zip(todo, tagged):
-        out.extend(_word_spans(toks, tags, sent.token_start))
+    for (first, toks, _, _), tags in zip(todo, tagged):
+        out.extend(_word_spans(toks, tags, first))
     return out
 
 

@@ -9,12 +9,13 @@ analysis itself. Formats rendered in the parent (table, html) keep the Document.
 from __future__ import annotations
 
 import io
+import itertools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from ..corpus import DocDigest, digest
 from ..document import Document
-from .records import RowWriter, document_dict, document_rows, dumps
+from .records import TOKENS_PER_PART, RowWriter, document_json_parts, document_rows
 
 # Formats whose per-document output is a string that can be made anywhere.
 TEXT_FORMATS = ("json", "jsonl", "csv", "tsv")
@@ -27,6 +28,14 @@ class Prepared:
     digest: DocDigest
     text: str | None = None  # json/jsonl: one JSON object (no newline); csv/tsv: rows without header
     doc: Document | None = None  # formats rendered in the parent
+    # A long document's `text` in pieces (then `text` is None), written one after the other: joined,
+    # the output of a 5 MB input's 1.7 million tokens would be one string of ~0.8 GB.
+    parts: list[str] | None = None
+
+    def write_text(self, write: Callable[[str], Any]) -> None:
+        """Pass the formatted text to `write`, piece by piece."""
+        for piece in self.parts if self.parts is not None else (self.text or "",):
+            write(piece)
 
     @property
     def ok(self) -> bool:
@@ -64,17 +73,27 @@ class DocumentFormatter:
         if not self.per_document:
             return Prepared(d)
         if self.fmt in ("json", "jsonl"):
-            return Prepared(d, text=dumps(document_dict(doc, self.view, self.top)))
+            parts = document_json_parts(doc, self.view, self.top)
+            return Prepared(d, text=parts[0]) if len(parts) == 1 else Prepared(d, parts=parts)
         if self.fmt in ("csv", "tsv"):
-            return Prepared(d, text=self._csv(doc) if doc.ok else "")
+            parts = self._csv(doc) if doc.ok else [""]
+            return Prepared(d, text=parts[0]) if len(parts) == 1 else Prepared(d, parts=parts)
         return Prepared(d, doc=doc)
 
-    def _csv(self, doc: Document) -> str:
+    def _csv(self, doc: Document) -> list[str]:
+        """The document's rows, in pieces of TOKENS_PER_PART rows (see Prepared.parts)."""
         if self._rows is None:
             self._buf = io.StringIO()
             self._rows = RowWriter(self._buf, self.view, self.fmt)  # its header is dropped below
         assert self._buf is not None
-        self._buf.seek(0)
-        self._buf.truncate(0)
-        self._rows.write(document_rows(doc, self.view, self.top))
-        return self._buf.getvalue()
+        parts = []
+        rows = iter(document_rows(doc, self.view, self.top))
+        while True:
+            self._buf.seek(0)
+            self._buf.truncate(0)
+            batch = list(itertools.islice(rows, TOKENS_PER_PART))
+            self._rows.write(batch)
+            if batch or not parts:
+                parts.append(self._buf.getvalue())
+            if len(batch) < TOKENS_PER_PART:
+                return parts

@@ -41,8 +41,10 @@ def _keyword(k: Keyword, rank: int) -> dict[str, Any]:
     }
 
 
-def document_dict(doc: Document, view: str = "analyze", top: int | None = None) -> dict[str, Any]:
-    """One document as JSON-ready data. Always carries the original text so offsets can be checked."""
+def document_dict(doc: Document, view: str = "analyze", top: int | None = None, *,
+                  tokens: bool = True) -> dict[str, Any]:
+    """One document as JSON-ready data. Always carries the original text so offsets can be checked.
+    (`tokens=False`: the tokens list is left empty, for document_json_parts.)"""
     d: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "source": {"name": doc.source.name, "encoding": doc.source.encoding, "bytes": doc.source.size_bytes},
@@ -59,7 +61,7 @@ def document_dict(doc: Document, view: str = "analyze", top: int | None = None) 
     d["warnings"] = doc.warnings
     d["text"] = doc.text
     if view in ("analyze", "tokens", "lemmas"):
-        d["tokens"] = [_token(t, view != "tokens") for t in doc.tokens]
+        d["tokens"] = [_token(t, view != "tokens") for t in doc.tokens] if tokens else []
         d["sentences"] = [{"start": s.start, "end": s.end, "tokens": [s.token_start, s.token_end]} for s in doc.sentences]
     if view == "analyze":
         d["top_words"] = [{"word": w, "count": c} for w, c in doc.top_words]
@@ -69,6 +71,35 @@ def document_dict(doc: Document, view: str = "analyze", top: int | None = None) 
     if view in ("analyze", "keywords"):
         d["keywords"] = [_keyword(k, i) for i, k in enumerate(doc.keywords, 1)]
     return d
+
+
+# Tokens encoded per JSON piece (see document_json_parts): the dicts of this many tokens live at once.
+TOKENS_PER_PART = 5000
+
+
+def document_json_parts(doc: Document, view: str = "analyze", top: int | None = None) -> list[str]:
+    """``dumps(document_dict(doc, view, top))`` in pieces that join to exactly that text.
+
+    A long document's tokens are encoded a few thousand at a time, and the pieces are written one
+    after the other, never joined: as one dict per token and then one string, a 5 MB input of
+    one-letter words (1.7 million tokens) took 1.5 GB on top of the Document.
+    """
+    with_tokens = view in ("analyze", "tokens", "lemmas") and (doc.ok or doc.tokens)
+    if not with_tokens or len(doc.tokens) <= TOKENS_PER_PART:
+        return [dumps(document_dict(doc, view, top))]
+    tokens = doc.tokens
+    d = document_dict(doc, view, top, tokens=False)  # everything but the tokens, in the same key order
+    head = {k: v for k, v in d.items() if k != "tokens"}
+    keys = list(d)
+    after = keys[keys.index("tokens") + 1:]
+    tail = {k: head.pop(k) for k in after}
+    morph = view != "tokens"
+    parts = [dumps(head)[:-1] + ', "tokens": [']
+    for i in range(0, len(tokens), TOKENS_PER_PART):
+        batch = dumps([_token(t, morph) for t in tokens[i:i + TOKENS_PER_PART]])[1:-1]
+        parts.append(batch if i == 0 else ", " + batch)
+    parts.append("]" + (", " + dumps(tail)[1:] if tail else "}"))
+    return parts
 
 
 # Flat rows for CSV/TSV: one fixed set of columns per view, so a pipeline can rely on it.

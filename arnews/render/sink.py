@@ -198,13 +198,14 @@ class Sink:
             self._html_docs.append(doc)
             return
         if self.fmt == "json":
-            s.write(("\n" if self._first_json else ",\n") + (p.text or ""))
+            s.write("\n" if self._first_json else ",\n")
+            p.write_text(s.write)
             self._first_json = False
         elif self.fmt == "jsonl":
-            s.write((p.text or "") + "\n")
+            p.write_text(s.write)
+            s.write("\n")
         elif self._rows is not None:
-            if p.text:
-                s.write(p.text)
+            p.write_text(s.write)
         elif self._table is not None and doc is not None and doc.ok:
             self._table.document(doc, self.view)
         s.flush()
