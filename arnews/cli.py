@@ -24,9 +24,9 @@ EXIT_CODES_HELP = """\b
 Exit codes: 0 all inputs processed (warnings, e.g. an empty input, do
 not fail a run), 1 some inputs failed (each named on stderr), 2 usage
 error or an unusable environment (e.g. the cache folder or the output
-folder cannot be written), 130 interrupted by Ctrl-C (with -o FILE, the output so far is
-kept as FILE.partial), 129 hung up (SIGHUP), 143 terminated (SIGTERM);
-temporary files are removed."""
+folder cannot be written), 130 interrupted by Ctrl-C (with -o FILE,
+the output so far is kept as FILE.partial), 129 hung up (SIGHUP),
+143 terminated (SIGTERM); temporary files are removed."""
 
 
 def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -43,9 +43,11 @@ class Token:
     lemma_diac: str | None = None
     pos: str | None = None
     gloss: str | None = None
-    proclitics: list[str] = field(default_factory=list)
+    # () until the morphology stage sets a list: two empty lists per token were a third of a
+    # token's memory (112 of ~330 bytes; 1.7 million tokens in a 5 MB input of short words).
+    proclitics: list[str] | tuple[()] = ()
     stem: str | None = None
-    enclitics: list[str] = field(default_factory=list)
+    enclitics: list[str] | tuple[()] = ()
     analysis_source: str | None = None  # lexicon | backoff | guess
 
     @property
