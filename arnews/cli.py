@@ -55,7 +55,7 @@ def _input_options(fn: Callable) -> Callable:
                      help="Decode inputs with this encoding instead of detecting it (e.g. cp1256)."),
         click.option("--max-bytes", type=click.IntRange(min=0), default=DEFAULT_MAX_BYTES, show_default=True,
                      help="Refuse inputs larger than this many bytes (0: no limit). Memory: analyze needs "
-                          "about 0.35 GB per MB of one input."),
+                          "about 0.15 GB + 0.25 GB per MB of the largest input (per worker)."),
         click.option("--normalize", "steps", metavar="STEPS", default="default",
                      help=f"Normalisation steps, comma-separated, or default/all/none. Steps: {', '.join(STEPS)}."),
         click.option("--skip", "skip_steps", multiple=True, metavar="STEP",

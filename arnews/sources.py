@@ -39,9 +39,11 @@ from .tokenize import has_arabic_letter
 log = logging.getLogger(__name__)
 
 DEFAULT_GLOB = "*.txt"
-# Memory is the bound: analysing one document peaks at about 0.2 GB + 0.35 GB per MB of its
-# text (tokenize: 0.12 GB per MB), per worker. 5 MB (about 900,000 words, far beyond any news
-# article) keeps a worker under about 2 GB; --max-bytes raises it, 0 removes it.
+# Memory is the bound: analysing one document peaks at about 0.15 GB + 0.25 GB per MB of its
+# text, per worker (measured 2026-12-03 with -f jsonl, the heaviest output: 5 MB of one-letter
+# words, 1.7 million tokens, 1.35 GB; 4.3 MB of news, 0.85 GB; tokenize: 0.7 GB for the former;
+# see docs/faults.md). So 5 MB (about 900,000 words of news, far beyond any article) keeps a
+# worker well under 2 GB; --max-bytes raises it, 0 removes it.
 DEFAULT_MAX_BYTES = 5_000_000
 STDIN_NAME = "<stdin>"
 

@@ -284,7 +284,7 @@ def test_stdin_over_the_limit_is_refused_not_truncated(cli):
 
 
 def test_default_limit_is_5_mb():
-    # The documented memory bound (README): about 2 GB per worker for analyze at this size.
+    # The documented memory bound (README): under 1.5 GB per worker for analyze at this size.
     assert DEFAULT_MAX_BYTES == 5_000_000
 
 
