@@ -427,6 +427,7 @@ class _Pools:
         self.pool = self.make(self.slots)
         self.processes = {}
         self.generation += 1
+        self.recycle = False  # fresh workers: an earlier worker's size is no reason to replace them
 
     def submit(self, fn: Callable, chunk: list[Item], seqs: list[int] | None = None) -> Future:
         if self.recycle:
@@ -473,10 +474,16 @@ class _Pools:
         from concurrent.futures import wait
         from concurrent.futures.process import BrokenProcessPool
 
-        broken = [t for t in tasks if t.generation == self.generation]
-        wait([t.future for t in broken])  # the pool fails them all at once
-        lost = [t for t in broken if isinstance(t.future.exception(), BrokenProcessPool)]
+        tasks = list(tasks)
+        if getattr(self.pool, "_broken", False):
+            wait([t.future for t in tasks if t.generation == self.generation])  # the pool fails them all at once
+        lost = [t for t in tasks if t.future.done() and isinstance(t.future.exception(), BrokenProcessPool)]
         if not lost:
+            return
+        if not getattr(self.pool, "_broken", False):  # lost by an earlier pool (replaced meanwhile): send again
+            for task in lost:
+                task.future = self.submit(fn, task.items, task.seqs)
+                task.generation = self.generation
             return
         self.barren += 1
         if self.barren > MAX_BARREN_BREAKS:
@@ -523,10 +530,11 @@ class _Pools:
                 keep.append((seq, item))
             task.seqs = [s for s, _ in keep]
             task.items = [i for _, i in keep]
-            task.generation = self.generation
             if task.items:
-                task.future = self.submit(fn, task.items, task.seqs)
+                task.future = self.submit(fn, task.items, task.seqs)  # (may start yet another pool)
+                task.generation = self.generation
             else:
+                task.generation = self.generation
                 from concurrent.futures import Future
 
                 task.future = Future()

@@ -12,12 +12,9 @@ from pathlib import Path
 import pytest
 
 from arnews import batch
-from arnews.batch import iter_inputs, run_documents
 from arnews.pipeline import Settings
 
 from .helpers import SEED
-
-TOKENS = Settings().with_stages("tokens")
 
 
 def _corpus(root: Path, n: int, text: bytes | None = None) -> Path:
@@ -63,43 +60,87 @@ linux_only = pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="ne
 
 # --- 1. a dead worker ------------------------------------------------------------------------------------------
 
-_real_process_item = batch.process_item
+# Pools are started in a fresh Python (not in this test process): forked workers inherit every
+# lock of the process that forks them, and other tests leave threads behind here.
+_BATCH = """
+import json, os, signal, sys
+from arnews import batch
+from arnews.batch import iter_inputs, run_documents
+from arnews.pipeline import Settings
 
+args = json.loads(sys.argv[1])
+real = batch.process_item
 
-def _poisoned(pipe, item):
-    """(Runs in a forked worker.) The input named poison kills its worker, as the OOM killer would."""
+def poisoned(pipe, item):  # (in a forked worker) the input named poison kills it, as the OOM killer would
     if "poison" in item.name:
         os.kill(os.getpid(), signal.SIGKILL)
-    return _real_process_item(pipe, item)
+    return real(pipe, item)
+
+def die(*a):
+    os._exit(3)
+
+if args.get("poison"):
+    batch.process_item = poisoned
+if args.get("die"):
+    batch.Pipeline = die  # every worker dies in its initializer
+if args.get("cores"):
+    batch.default_jobs = lambda: args["cores"]
+import multiprocessing
+out, most = [], 0
+try:
+    for d in run_documents(iter_inputs([args["root"]]), Settings().with_stages("tokens"), jobs=args["jobs"],
+                           chunk_size=args.get("chunk_size", 4), window=args.get("window"), order=args["order"]):
+        most = max(most, len(multiprocessing.active_children()))
+        out.append([os.path.basename(d.name), d.error, d.stats.words])
+except batch.WorkersFailed as e:
+    out = str(e)
+print(json.dumps({"docs": out, "most_workers": most}))
+"""
+
+
+def _batch_in_fresh_process(env: dict, root: Path, timeout: float = 90, **args) -> dict:
+    import sys
+
+    args = {"root": str(root), "jobs": 2, "order": "input", **args}
+    res = subprocess.run([sys.executable, "-c", _BATCH, json.dumps(args)], capture_output=True, env=env,
+                         timeout=timeout)
+    assert res.returncode == 0, res.stderr.decode()
+    return json.loads(res.stdout)
 
 
 @linux_only
 @pytest.mark.parametrize("order", ["input", "completion"])
-def test_an_input_that_kills_its_worker_is_failed_and_the_rest_is_done(tmp_path, monkeypatch, order):
+def test_an_input_that_kills_its_worker_is_failed_and_the_rest_is_done(subprocess_env, tmp_path, order):
     root = _corpus(tmp_path / "c", 12, "كلمة عربية أخرى.\n".encode())
     (root / "doc005-poison.txt").write_text("نص قاتل.\n", encoding="utf-8")
-    monkeypatch.setattr(batch, "process_item", _poisoned)  # forked workers inherit it
-    docs = list(run_documents(iter_inputs([str(root)]), TOKENS, jobs=2, chunk_size=2, window=3, order=order))
-    names = [os.path.basename(d.name) for d in docs]
+    got = _batch_in_fresh_process(subprocess_env, root, poison=True, chunk_size=2, window=3, order=order)
+    names = [name for name, _, _ in got["docs"]]
     assert sorted(names) == sorted(p.name for p in root.iterdir())  # every input, once
     if order == "input":
         assert names == sorted(names)
-    bad = [d for d in docs if not d.ok]
-    assert [os.path.basename(d.name) for d in bad] == ["doc005-poison.txt"]
-    assert bad[0].error == "the worker process analysing it was killed by SIGKILL (out of memory?), twice; not analysed"
-    assert all(d.ok and d.stats.words == 3 for d in docs if d is not bad[0])
+    assert [(name, error) for name, error, _ in got["docs"] if error] == [
+        ("doc005-poison.txt",
+         "the worker process analysing it was killed by SIGKILL (out of memory?), twice; not analysed")]
+    assert all(words == 3 for name, error, words in got["docs"] if not error)
 
 
 @linux_only
-def test_workers_that_always_die_end_the_run_with_an_error(tmp_path, monkeypatch):
+def test_a_dead_worker_while_workers_are_also_replaced_for_memory(subprocess_env, tmp_path):
+    """Both replacements at once (every chunk over a 1 MB budget, and a worker killed): the lost
+    chunks are sent to whichever pool is current, and the run ends (within the timeout)."""
     root = _corpus(tmp_path / "c", 12, "كلمة عربية أخرى.\n".encode())
+    (root / "doc005-poison.txt").write_text("نص قاتل.\n", encoding="utf-8")
+    got = _batch_in_fresh_process(dict(subprocess_env, ARNEWS_WORKER_MAX_MB="1"), root, poison=True,
+                                  chunk_size=2, window=3)
+    assert [name for name, _, _ in got["docs"]] == sorted(p.name for p in root.iterdir())
+    assert [name for name, error, _ in got["docs"] if error] == ["doc005-poison.txt"]
 
-    def die(*args):
-        os._exit(3)
 
-    monkeypatch.setattr(batch, "Pipeline", die)  # every worker dies in its initializer
-    with pytest.raises(batch.WorkersFailed, match="keep dying"):
-        list(run_documents(iter_inputs([str(root)]), TOKENS, jobs=2, chunk_size=2))
+@linux_only
+def test_workers_that_always_die_end_the_run_with_an_error(subprocess_env, tmp_path):
+    root = _corpus(tmp_path / "c", 12, "كلمة عربية أخرى.\n".encode())
+    got = _batch_in_fresh_process(subprocess_env, root, die=True, chunk_size=2)
+    assert got["docs"].startswith("worker processes keep dying before finishing anything (4 times in a row;")
 
 
 @linux_only
@@ -153,28 +194,16 @@ def test_workers_end_with_their_parent(arnews_argv, subprocess_env, tmp_path, si
 
 # --- 4. --jobs is capped -------------------------------------------------------------------------------------
 
-def _pool_size_seen(items, jobs: int, chunk_size: int = 4) -> tuple[int, int]:
-    import multiprocessing
-
-    most = 0
-    n = 0
-    for _ in run_documents(items, TOKENS, jobs=jobs, chunk_size=chunk_size):
-        most = max(most, len(multiprocessing.active_children()))
-        n += 1
-    return most, n
-
-
-def test_jobs_is_capped_at_what_the_inputs_fill(tmp_path):
+def test_jobs_is_capped_at_what_the_inputs_fill(subprocess_env, tmp_path):
     root = _corpus(tmp_path / "c", 5, "كلمة عربية.\n".encode())
-    most, n = _pool_size_seen(iter_inputs([str(root)]), jobs=1000)
-    assert n == 5 and most == 2  # two chunks of at most 4 inputs
+    got = _batch_in_fresh_process(subprocess_env, root, jobs=1000)
+    assert len(got["docs"]) == 5 and got["most_workers"] == 2  # two chunks of at most 4 inputs
 
 
-def test_jobs_is_capped_at_two_per_core(tmp_path, monkeypatch):
-    monkeypatch.setattr(batch, "default_jobs", lambda: 1)
+def test_jobs_is_capped_at_two_per_core(subprocess_env, tmp_path):
     root = _corpus(tmp_path / "c", 40, "كلمة عربية.\n".encode())
-    most, n = _pool_size_seen(iter_inputs([str(root)]), jobs=1000, chunk_size=1)
-    assert n == 40 and most == 2
+    got = _batch_in_fresh_process(subprocess_env, root, jobs=1000, chunk_size=1, cores=1)
+    assert len(got["docs"]) == 40 and got["most_workers"] == 2
 
 
 def test_cli_says_when_jobs_is_capped(cli, tmp_path):

@@ -20,7 +20,8 @@ def _token(t: Token, with_morph: bool) -> dict[str, Any]:
     if with_morph and t.lemma is not None:
         d.update(
             lemma=t.lemma, lemma_diac=t.lemma_diac, pos=t.pos, gloss=t.gloss,
-            proclitics=t.proclitics, stem=t.stem, enclitics=t.enclitics, analysis_source=t.analysis_source,
+            proclitics=list(t.proclitics), stem=t.stem, enclitics=list(t.enclitics),  # () when none
+            analysis_source=t.analysis_source,
         )
     return d
 
