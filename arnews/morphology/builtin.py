@@ -135,7 +135,13 @@ def _ensure_db_text(force: bool) -> dict:
     # (an unrecorded one is taken as it is: a damaged pickle fails to load and is rebuilt).
     pickles = {p.name: p.stat().st_size for p in db_dir().glob("morphology-ct*.pickle")} if same else {}
     rec = {**_fingerprint(text), "pickles": pickles}
-    _write_record(rec)
+    try:
+        _write_record(rec)
+    except CacheDirUnusable:
+        if not same:
+            raise
+        # An intact DB in a cache that has become read-only is still usable (checked again next time).
+        log.debug("could not record the checked DB in %s", record_path(), exc_info=True)
     return rec
 
 
