@@ -395,9 +395,9 @@ def test_lean_analyzer_gives_the_camel_analyzers_analyses(morph_cache):
 
     db = load_db()
     lean, camel = LeanAnalyzer(db, "NOAN_PROP"), Analyzer(db, "NOAN_PROP")
-    texts = [SEED.read_text(encoding="utf-8")]
-    corpus = REPO.parent / "shared" / "data" / "corpus" / "saudinewsnet"
-    texts += [p.read_text(encoding="utf-8") for p in sorted(corpus.rglob("*.txt"))[:25]]  # (when present)
+    from tests.helpers import news_texts
+
+    texts = news_texts(shared_articles=25)
     words = list(dict.fromkeys(_ANALYSIS_FORM(t.text) or t.text for text in texts for t in tokenize(text)[0]
                                if t.kind == "arabic"))
     assert len(words) > 500
@@ -431,9 +431,9 @@ def test_compiled_choice_picks_the_python_loops_candidates(builtin):
 
     if bk.choose_raw is None:
         skip_unless_built("arnews/morphology/_cmorph.c")
-    texts = [SEED.read_text(encoding="utf-8")]
-    corpus = REPO.parent / "shared" / "data" / "corpus" / "saudinewsnet"
-    texts += [p.read_text(encoding="utf-8") for p in sorted(corpus.rglob("*.txt"))[:30]]
+    from tests.helpers import news_texts
+
+    texts = news_texts(shared_articles=30)
     checked = unsure = 0
     for text in texts:
         tokens, sentences = tokenize(text)
