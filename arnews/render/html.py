@@ -7,8 +7,10 @@ underlined, a tooltip on every word with its lemma, part of speech and English g
 score bars. With several documents a corpus page comes first, linking each document
 (anchors inside the one file).
 
-All document text goes through :func:`html.escape`: ``<script>`` or ``[bold]`` in an
-article is shown literally, never interpreted.
+All document text goes through :func:`_e`: ``<script>`` or ``[bold]`` in an article is shown
+literally, never interpreted, and control characters (ESC, BEL) and bidi overrides/isolates are
+shown as visible escapes as in the terminal tables (a raw U+202E would reverse the rest of its
+paragraph).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import html
 from typing import Any, Iterable
 
 from ..document import Document
+from .text import escape_controls
 
 LABELS = {
     "PERSON": ("person", "شخص"),
@@ -72,7 +75,7 @@ a{color:#1f5fb4}
 
 
 def _e(s: Any) -> str:
-    return html.escape("" if s is None else str(s), quote=True)
+    return html.escape(escape_controls("" if s is None else str(s)), quote=True)
 
 
 def _short(name: str) -> str:
@@ -176,11 +179,11 @@ def _meta(doc: Document) -> str:
     return '<dl class="meta ltr">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
 
 
-def _entities(doc: Document, top: int) -> str:
+def _entities(doc: Document) -> str:
     if not doc.entity_groups:
         return ""
     rows = []
-    for g in doc.entity_groups[:top]:
+    for g in doc.entity_groups:  # every group: the report carries what the data formats carry
         en, ar = LABELS.get(g.label, (g.label.lower(), g.label))
         variants = "، ".join(v for v in g.variants if v != g.canonical)
         rows.append(f'<tr><td><mark class="ent {_e(g.label)}">{_e(g.canonical)}</mark></td>'
@@ -198,12 +201,12 @@ def _keywords(doc: Document, top: int) -> str:
     rows = []
     for i, k in enumerate(kws, 1):
         width = max(2, round(100 * k.score / best))
-        rows.append(f'<tr><td class="num">{i}</td><td class="lemma">{_e(k.lemma)}</td><td class="surf">{_e(k.surface)}</td>'
+        rows.append(f'<tr><td class="num">{i}</td><td class="lemma">{_e(k.surface)}</td><td class="surf">{_e(k.lemma)}</td>'
                     f'<td class="gloss">{_e(k.gloss or "")}</td><td class="num">{k.count}</td>'
                     f'<td class="score" title="score {k.score:.3f}"><div class="bar"><span style="width:{width}%"></span></div>'
                     f"{k.score:.2f}</td></tr>")
     return ("<h2>الكلمات المفتاحية <bdi>(keywords)</bdi></h2><div class='tw'><table><thead><tr><th>#</th><th>الكلمة</th>"
-            "<th>كما وردت</th><th>gloss</th><th>العدد</th><th>الوزن</th></tr></thead><tbody>"
+            "<th>الصيغة المعجمية <bdi>(lemma)</bdi></th><th>gloss</th><th>العدد</th><th>الوزن</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table></div>")
 
 
@@ -212,7 +215,7 @@ def document_section(doc: Document, top: int, anchor: str, back: bool = False) -
     if doc.tokens:
         parts.append(_legend(with_entities=bool({"ner", "entities"} & set(doc.backends)) or bool(doc.entities)))
         parts.append('<div class="cols"><div class="text" lang="ar" dir="auto">' + _article(doc, top) + "</div><div>"
-                     + _entities(doc, top) + _keywords(doc, top) + "</div></div>")
+                     + _entities(doc) + _keywords(doc, top) + "</div></div>")
     if back:
         parts.append('<nav class="back"><a href="#corpus">↑ corpus</a></nav>')
     parts.append("</section>")
@@ -238,7 +241,7 @@ def corpus_section(docs: list[Document], anchors: list[str], summary: dict[str, 
                          "<th>الكلمة</th><th>كما وردت</th><th>gloss</th><th>وثائق</th><th>الوزن</th></tr></thead><tbody>")
             for k in kws[:top]:
                 width = max(2, round(100 * float(k.get("score") or 0) / best))
-                parts.append(f'<tr><td class="lemma">{_e(k.get("keyword"))}</td><td>{_e(k.get("surface", ""))}</td>'
+                parts.append(f'<tr><td class="lemma">{_e(k.get("surface") or k.get("keyword"))}</td><td>{_e(k.get("keyword"))}</td>'
                              f'<td class="gloss">{_e(k.get("gloss") or "")}</td>'
                              f'<td class="num">{_e(k.get("documents", ""))}</td>'
                              f'<td><div class="bar"><span style="width:{width}%"></span></div></td></tr>')

@@ -34,11 +34,28 @@ def neutralize(text: str) -> str:
     return _UNSAFE_RE.sub(_escape, text)
 
 
-def bidi_mode(choice: str) -> bool:
-    """Whether to reorder right-to-left text for display: on, off, or auto (terminal sniffing)."""
+def _escape_unless_layout(m: re.Match[str]) -> str:
+    return m.group(0) if m.group(0) in "\r\u2028\u2029" else _escape(m)
+
+
+def escape_controls(text: str) -> str:
+    """Controls and bidi overrides as visible escapes, line structure kept (for HTML, which wraps
+    the text itself): a raw U+202E would reverse the rest of its paragraph, ESC or BEL would reach
+    a terminal that shows the page source."""
+    return _UNSAFE_RE.sub(_escape_unless_layout, text)
+
+
+def bidi_mode(choice: str, screen: bool) -> bool:
+    """Whether to reorder right-to-left text for display: on, off, or auto.
+
+    `screen`: the output is a terminal screen (standard output is a TTY, no -o). Visual order is
+    only ever right for a screen: a file, pipe or redirect must hold the text's own logical order
+    whatever TMUX/TERM say, so auto (and ARNEWS_BIDI=on) reorder nothing there; only --bidi on
+    forces it.
+    """
     if choice == "on":
         return True
-    if choice == "off":
+    if choice == "off" or not screen:
         return False
     env = os.environ.get("ARNEWS_BIDI", "").lower()
     if env in ("on", "off"):
