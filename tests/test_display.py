@@ -281,3 +281,39 @@ def test_html_shows_controls_and_bidi_overrides_as_visible_escapes(tmp_path):
     for raw in ("\x1b", "\x07", "\u202e", "\u2066"):
         assert raw not in page
     assert "\\x1b" in page and "\\x07" in page and "\\u202e" in page and "\\u2066" in page
+
+
+# ------------------------------------------------------------------------------------- data status
+
+
+def _ner_meta() -> dict:
+    from arnews.entities import crf
+
+    return json.loads(crf.META.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("width", (50, 80, 120))
+def test_data_status_table_has_headers_whole_paths_and_the_models_figure(width):
+    from arnews.datastatus import collect_status
+
+    res = run("data", "status", env={"COLUMNS": str(width)})
+    assert res.exit_code == 0, res.stderr
+    lines = res.stdout.splitlines()
+    head = ["backend", "state", "version", "accuracy"] if width >= 80 else ["backend", "state", "accuracy"]
+    assert any(line.split() == head for line in lines), res.stdout
+    figure = f"F1 {_ner_meta()['product_dev_f1']:.4f}"
+    assert any(line.startswith(" ner crf") and figure in line for line in lines), res.stdout
+    for row in collect_status():
+        if row["path"]:  # each path whole on one line of its own
+            assert any(line.split() == ["path", row["path"]] or line.strip() == f"path     {row['path']}"
+                       for line in lines), (row["path"], res.stdout)
+
+
+def test_the_models_product_figure_is_the_one_readme_quotes():
+    meta = _ner_meta()
+    assert meta["product_dev_f1"] >= meta["dev_f1"]  # the consistency step is part of the product
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"ner_f1={meta['product_dev_f1']:.4f}" in readme
+    res = run("data", "status", "--format", "json")
+    crf_row = next(r for r in json.loads(res.stdout) if r["name"] == "crf")
+    assert crf_row["accuracy"] == f"F1 {meta['product_dev_f1']:.4f}"
