@@ -39,7 +39,7 @@ def _clip(text: str, width: int) -> str:
 
 
 @dataclass
-class _Column:
+class Column:
     name: str
     cells: list[str] = field(default_factory=list)  # logical text, neutralised
     justify: str = "left"
@@ -59,7 +59,7 @@ def _overhead(columns: int) -> int:
     return 2 + 2 * columns - 2 + (columns - 1)
 
 
-def fit_columns(columns: list[_Column], drop_order: list[str], width: int) -> tuple[list[_Column], dict[str, int]]:
+def fit_columns(columns: list[Column], drop_order: list[str], width: int) -> tuple[list[Column], dict[str, int]]:
     """The columns to show within `width` cells and the width of each flexible one.
 
     Columns named in `drop_order` are left out one by one, in that order, until the rest fits
@@ -89,7 +89,7 @@ def clear_mention(g: EntityGroup) -> Mention | None:
     return g.mentions[0] if g.mentions else None
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
     return " ".join(neutralize(text).split())
 
 
@@ -132,7 +132,7 @@ def mention_context(doc: Document, m: Mention, width: int) -> Context:
     raw_before, raw_after = text[lo:m.start], text[m.end:hi]
     gap_before = " " if raw_before[-1:].isspace() else ""
     gap_after = " " if raw_after[:1].isspace() else ""
-    before, mention, after = _squash(raw_before), _squash(text[m.start:m.end]), _squash(raw_after)
+    before, mention, after = squash(raw_before), squash(text[m.start:m.end]), squash(raw_after)
     room = width - cell_len(mention) - (len(gap_before) if before else 0) - (len(gap_after) if after else 0)
     if room <= 0:
         return Context("", mention, "")
@@ -185,7 +185,7 @@ class TableRenderer:
             table.add_column(name, **kw)
         return table
 
-    def _fitted(self, title: str, columns: list[_Column], drop_order: list[str],
+    def fitted(self, title: str, columns: list[Column], drop_order: list[str],
                 cell: dict[str, Callable[[int, int], Text]] | None = None) -> Table:
         """A table of `columns` fitted to the console width (see fit_columns)."""
         shown, widths = fit_columns(columns, drop_order, self.console.width)
@@ -210,7 +210,7 @@ class TableRenderer:
             table.add_row(*out)
         return table
 
-    def _none(self, title: str, what: str) -> Text:
+    def none(self, title: str, what: str) -> Text:
         out = Text(title + "\n", style="italic")
         out.append(f"  no {what} found\n", style="dim")
         return out
@@ -245,27 +245,27 @@ class TableRenderer:
         title = "Most frequent words (stop words excluded)"
         words = frequent_words(doc)[: self.top]
         if not words:
-            return self._none(title, "words")
+            return self.none(title, "words")
         columns = [
-            _Column("#", [str(i) for i in range(1, len(words) + 1)], "right", "dim"),
-            _Column("word", [_squash(w.word) for w in words], "right"),
-            _Column("count", [str(w.count) for w in words], "right"),
+            Column("#", [str(i) for i in range(1, len(words) + 1)], "right", "dim"),
+            Column("word", [squash(w.word) for w in words], "right"),
+            Column("count", [str(w.count) for w in words], "right"),
         ]
-        return self._fitted(title, columns, [])
+        return self.fitted(title, columns, [])
 
     def entities(self, doc: Document, limit: int | None = None) -> RenderableType:
         groups = doc.entity_groups[: limit or self.top]
         if not groups:
-            return self._none("Entities", "entities")
+            return self.none("Entities", "entities")
         mentions = [clear_mention(g) for g in groups]
         # The context column's natural width: the whole sentence of each mention.
-        natural = [mention_context(doc, m, 10**6).text if m else _squash(g.context) for g, m in zip(groups, mentions)]
-        longest_mention = max((cell_len(_squash(m.text)) for m in mentions if m), default=0)
+        natural = [mention_context(doc, m, 10**6).text if m else squash(g.context) for g, m in zip(groups, mentions)]
+        longest_mention = max((cell_len(squash(m.text)) for m in mentions if m), default=0)
         columns = [
-            _Column("entity", [_squash(g.canonical) for g in groups], "right", "bold"),
-            _Column("type", [g.label.lower() for g in groups]),
-            _Column("n", [str(g.count) for g in groups], "right"),
-            _Column("context", natural, "right", flexible=True, minimum=max(MIN_CONTEXT, longest_mention)),
+            Column("entity", [squash(g.canonical) for g in groups], "right", "bold"),
+            Column("type", [g.label.lower() for g in groups]),
+            Column("n", [str(g.count) for g in groups], "right"),
+            Column("context", natural, "right", flexible=True, minimum=max(MIN_CONTEXT, longest_mention)),
         ]
 
         def context_cell(i: int, width: int) -> Text:
@@ -275,7 +275,7 @@ class TableRenderer:
             ctx = mention_context(doc, m, width)
             return self._emphasised(ctx)
 
-        return self._fitted("Entities", columns, ["context"], {"context": context_cell})
+        return self.fitted("Entities", columns, ["context"], {"context": context_cell})
 
     def _emphasised(self, ctx: Context) -> Text:
         """The context with its mention in bold (in visual order, found again after reordering)."""
@@ -291,17 +291,17 @@ class TableRenderer:
     def keywords(self, doc: Document, limit: int | None = None) -> RenderableType:
         kws = doc.keywords[: limit or self.top]
         if not kws:
-            return self._none("Keywords", "keywords")
+            return self.none("Keywords", "keywords")
         columns = [
-            _Column("#", [str(i) for i in range(1, len(kws) + 1)], "right", "dim"),
+            Column("#", [str(i) for i in range(1, len(kws) + 1)], "right", "dim"),
             # As a reader writes it: the most frequent written form, without clitics.
-            _Column("keyword", [_squash(k.surface) for k in kws], "right", "bold"),
-            _Column("lemma", [_squash(k.lemma) for k in kws], "right"),
-            _Column("gloss", [_squash(k.gloss or "") for k in kws], flexible=True, minimum=MIN_GLOSS),
-            _Column("n", [str(k.count) for k in kws], "right"),
-            _Column("score", [f"{k.score:.2f}" for k in kws], "right"),
+            Column("keyword", [squash(k.surface) for k in kws], "right", "bold"),
+            Column("lemma", [squash(k.lemma) for k in kws], "right"),
+            Column("gloss", [squash(k.gloss or "") for k in kws], flexible=True, minimum=MIN_GLOSS),
+            Column("n", [str(k.count) for k in kws], "right"),
+            Column("score", [f"{k.score:.2f}" for k in kws], "right"),
         ]
-        return self._fitted("Keywords", columns, ["gloss", "lemma"])
+        return self.fitted("Keywords", columns, ["gloss", "lemma"])
 
     def tokens(self, doc: Document, with_morph: bool) -> Table:
         cols = [("#", {"justify": "right", "style": "dim"}), ("token", {"justify": "right"}),
