@@ -268,6 +268,16 @@ def test_empty_input_prints_every_section_saying_none(tmp_path, command, section
         assert s in res.stdout, res.stdout
 
 
+def test_empty_input_html_says_none_found(tmp_path):
+    p = tmp_path / "empty.txt"
+    p.write_text("", encoding="utf-8")
+    out = tmp_path / "r.html"
+    res = run("analyze", str(p), "--format", "html", "-o", str(out))
+    assert res.exit_code == 0, res.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "no entities found" in page and "no keywords found" in page
+
+
 # ------------------------------------------------------------------------------------ HTML controls
 
 

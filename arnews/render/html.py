@@ -70,6 +70,7 @@ td.gloss{direction:ltr;text-align:left;color:var(--muted)}
 td.score{direction:ltr;font-size:.8rem;color:var(--muted)}
 .bar span{display:block;height:10px;border-radius:3px;background:var(--bar)}
 nav.back{font-size:.85rem;margin-top:6px}
+p.none{color:var(--muted)}
 a{color:#1f5fb4}
 """
 
@@ -179,9 +180,15 @@ def _meta(doc: Document) -> str:
     return '<dl class="meta ltr">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
 
 
+_NONE = '<p class="none">{ar} <bdi>({en})</bdi></p>'
+
+
 def _entities(doc: Document) -> str:
     if not doc.entity_groups:
-        return ""
+        if "ner" not in doc.backends:  # the command did not look for entities
+            return ""
+        return "<h2>الكيانات <bdi>(entities)</bdi></h2>" + _NONE.format(ar="لم يُعثر على كيانات",
+                                                                       en="no entities found")
     rows = []
     for g in doc.entity_groups:  # every group: the report carries what the data formats carry
         en, ar = LABELS.get(g.label, (g.label.lower(), g.label))
@@ -196,7 +203,10 @@ def _entities(doc: Document) -> str:
 def _keywords(doc: Document, top: int) -> str:
     kws = doc.keywords[:top]
     if not kws:
-        return ""
+        if "keywords" not in doc.backends:
+            return ""
+        return ("<h2>الكلمات المفتاحية <bdi>(keywords)</bdi></h2>"
+                + _NONE.format(ar="لم يُعثر على كلمات مفتاحية", en="no keywords found"))
     best = max((k.score for k in kws), default=1.0) or 1.0
     rows = []
     for i, k in enumerate(kws, 1):
@@ -216,6 +226,8 @@ def document_section(doc: Document, top: int, anchor: str, back: bool = False) -
         parts.append(_legend(with_entities=bool({"ner", "entities"} & set(doc.backends)) or bool(doc.entities)))
         parts.append('<div class="cols"><div class="text" lang="ar" dir="auto">' + _article(doc, top) + "</div><div>"
                      + _entities(doc) + _keywords(doc, top) + "</div></div>")
+    elif doc.ok:  # an empty input: the same sections as any document, each saying none was found
+        parts.append(_entities(doc) + _keywords(doc, top))
     if back:
         parts.append('<nav class="back"><a href="#corpus">↑ corpus</a></nav>')
     parts.append("</section>")
