@@ -129,6 +129,8 @@ def mention_context(doc: Document, m: Mention, width: int) -> Context:
         idx = doc.tokens[m.token_start].sentence
         if 0 <= idx < len(doc.sentences):
             lo, hi = min(doc.sentences[idx].start, m.start), max(doc.sentences[idx].end, m.end)
+    # Only what can be shown is looked at (a text without sentence ends is one long sentence).
+    lo, hi = max(lo, m.start - 4 * width - 64), min(hi, m.end + 4 * width + 64)
     raw_before, raw_after = text[lo:m.start], text[m.end:hi]
     gap_before = " " if raw_before[-1:].isspace() else ""
     gap_after = " " if raw_after[:1].isspace() else ""
@@ -259,7 +261,8 @@ class TableRenderer:
             return self.none("Entities", "entities")
         mentions = [clear_mention(g) for g in groups]
         # The context column's natural width: the whole sentence of each mention.
-        natural = [mention_context(doc, m, 10**6).text if m else squash(g.context) for g, m in zip(groups, mentions)]
+        width = self.console.width
+        natural = [mention_context(doc, m, width).text if m else squash(g.context) for g, m in zip(groups, mentions)]
         longest_mention = max((cell_len(squash(m.text)) for m in mentions if m), default=0)
         columns = [
             Column("entity", [squash(g.canonical) for g in groups], "right", "bold"),
