@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from typing import Callable
 
 _BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI_CONTROLS + "\u2028\u2029]")
@@ -34,15 +35,17 @@ def neutralize(text: str) -> str:
     return _UNSAFE_RE.sub(_escape, text)
 
 
-def _escape_unless_layout(m: re.Match[str]) -> str:
-    return m.group(0) if m.group(0) in "\r\u2028\u2029" else _escape(m)
-
-
-def escape_controls(text: str) -> str:
+def escape_controls(text: str, wrap: Callable[[str], str] | None = None) -> str:
     """Controls and bidi overrides as visible escapes, line structure kept (for HTML, which wraps
     the text itself): a raw U+202E would reverse the rest of its paragraph, ESC or BEL would reach
-    a terminal that shows the page source."""
-    return _UNSAFE_RE.sub(_escape_unless_layout, text)
+    a terminal that shows the page source. `wrap` may dress each escape (e.g. in markup)."""
+
+    def sub(m: re.Match[str]) -> str:
+        if m.group(0) in "\r\u2028\u2029":
+            return m.group(0)
+        return wrap(_escape(m)) if wrap else _escape(m)
+
+    return _UNSAFE_RE.sub(sub, text)
 
 
 def bidi_mode(choice: str, screen: bool) -> bool:
