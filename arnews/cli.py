@@ -367,8 +367,8 @@ def _command(name: str, view: str, stages: tuple[str, ...], help_text: str, *, b
     if view in ("analyze", "keywords", "entities"):
         fn = click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
                           help="Rows per table (entities, keywords, words). Data formats (json, jsonl, csv, "
-                               "tsv, html) always carry every entity, and 20 keywords and frequent words "
-                               "(N when larger).")(fn)
+                               "tsv, html) always carry every entity, and 20 keywords and frequent words, or "
+                               "--top's number when it is larger.")(fn)
     if view in ("analyze", "keywords"):
         fn = click.option("--verbs/--no-verbs", "verbs", default=False, show_default=True,
                           help="Let verbs be keywords.")(fn)
