@@ -18,6 +18,7 @@ import time
 
 import pytest
 from click.testing import CliRunner
+from rich.cells import cell_len
 
 from arnews.cli import main
 from arnews.render.records import DATA_ROWS
@@ -43,7 +44,7 @@ def seed_data():
 def _assert_complete(out: str, doc: dict, width: int) -> None:
     """Every entity name, type and count, and every keyword with its count and score, in full."""
     lines = out.splitlines()
-    assert max(len(line.rstrip()) for line in lines) <= width, "a line is wider than the terminal"
+    assert max(cell_len(line.rstrip()) for line in lines) <= width, "a line is wider than the terminal"
     for g in doc["entities"]:
         pattern = re.compile(rf"(^|\s){re.escape(g['entity'])}\s+{g['label'].lower()}\s+{g['count']}(\s|$)")
         assert any(pattern.search(line) for line in lines), (width, g["entity"], out)
@@ -191,7 +192,7 @@ def test_header_text_wraps_instead_of_being_cut(tmp_path):
     header = res.stdout.split("╰")[0]
     shown = [w for line in header.splitlines() for w in line.strip("│ ").split()]
     assert all(w in shown for w in words), header
-    assert max(len(line) for line in res.stdout.splitlines()) <= 60
+    assert max(cell_len(line) for line in res.stdout.splitlines()) <= 60
 
 
 def test_wide_terminal_shows_whole_glosses(seed_data):
