@@ -171,7 +171,10 @@ def test_keywords_command_rows(fmt, delim):
     res = run("keywords", str(SEED), "--format", fmt)
     assert res.exit_code == 0, res.stderr
     rows = list(csv.DictReader(io.StringIO(res.stdout), delimiter=delim))
-    assert list(rows[0]) == ["document", "rank", "keyword", "kind", "surface", "gloss", "count", "score"]
+    assert list(rows[0]) == ["document", "rank", "keyword", "kind", "surface", "gloss", "count", "score", "lemma"]
+    # keyword: as a reader writes it (no lemma sequence such as قوة كوري شمالي); lemma beside it
+    by_lemma = {r["lemma"]: r["keyword"] for r in rows}
+    assert by_lemma["قوة كوري شمالي"] == "القوات الكورية الشمالية"
     assert [int(r["rank"]) for r in rows[:3]] == [1, 2, 3]
     assert all(float(r["score"]) > 0 for r in rows)
 
