@@ -34,8 +34,8 @@ def print_corpus(r, corpus: CorpusSummary) -> None:
     if kws:
         # As a reader writes it (the first document's most frequent form), the lemma beside it.
         r.console.print(r.fitted("Keywords across the corpus", [
-            Column("keyword", [squash(k["surface"] or k["keyword"]) for k in kws], "right", "bold"),
-            Column("lemma", [squash(k["keyword"]) for k in kws], "right"),
+            Column("keyword", [squash(k["keyword"]) for k in kws], "right", "bold"),
+            Column("lemma", [squash(k["lemma"]) for k in kws], "right"),
             Column("gloss", [squash(k["gloss"] or "") for k in kws], flexible=True, minimum=MIN_GLOSS),
             Column("docs", [str(k["documents"]) for k in kws], "right"),
             Column("count", [str(k["count"]) for k in kws], "right"),

@@ -266,7 +266,7 @@ def corpus_section(docs: list[Document], anchors: list[str], summary: dict[str, 
                          "</tr></thead><tbody>")
             for k in kws[:top]:
                 width = max(2, round(100 * float(k.get("score") or 0) / best))
-                parts.append(f'<tr><td class="lemma">{_e(k.get("surface") or k.get("keyword"))}</td><td>{_e(k.get("keyword"))}</td>'
+                parts.append(f'<tr><td class="lemma">{_e(k.get("keyword"))}</td><td>{_e(k.get("lemma"))}</td>'
                              f'<td class="gloss">{_e(k.get("gloss") or "")}</td>'
                              f'<td class="num">{_e(k.get("documents", ""))}</td>'
                              f'<td><div class="bar"><span style="width:{width}%"></span></div></td></tr>')
