@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from lemma_accuracy import CONTENT_UPOS, SKIP_UPOS, key, read_conllu, strip  # noqa: E402
+from lemma_accuracy import CONTENT_UPOS, SKIP_UPOS, key, read_conllu, rejoin, strip  # noqa: E402
 
 from arnews.morphology import disambiguate as dis  # noqa: E402
 from arnews.morphology.backend import _ARABIC_LETTER, AnalyzerBackend  # noqa: E402
@@ -99,45 +99,6 @@ def build_prior(analyzer, corpus_dir: str, rounds: int = 3) -> dict[str, float]:
 
 
 # -- 2. ranker ---------------------------------------------------------------------------------
-_PROCLITICS = {"و", "ف", "ب", "ل", "ك", "س"}
-_ENCLITICS = {"ه", "ها", "هم", "هما", "هن", "ي", "ني", "نا", "ك", "كم", "كما", "كن"}
-
-
-def rejoin(sent):
-    """Running-text version of a treebank sentence: clitic tokens glued back onto their host
-    (و + ب + الحظر -> وبالحظر, ل + ال -> لل, منطقة + نا -> منطقتنا). The host's lemma and UPOS
-    stay the gold for the joined word. Used to train the ranker for raw (unsplit) input."""
-    out = []
-    pending = ""
-    for form, lemma, upos in sent:
-        w = strip(form)
-        if w in _PROCLITICS and upos != "PRON" and _ARABIC_LETTER.search(w):
-            pending += w
-            continue
-        if w in _ENCLITICS and upos == "PRON" and pending:
-            # preposition + pronoun (ب + ها -> بها): the preposition is the host
-            host = pending[-1]
-            out.append((pending + w, host, "ADP"))
-            pending = ""
-            continue
-        if w in _ENCLITICS and upos == "PRON" and out and _ARABIC_LETTER.search(out[-1][0]):
-            host, hl, hu = out[-1]
-            if host.endswith("ة"):
-                host = host[:-1] + "ت"
-            out[-1] = (host + w, hl, hu)
-            continue
-        if pending:
-            if pending.endswith("ل") and w.startswith("ال"):
-                w = pending + w[1:]
-            else:
-                w = pending + w
-            pending = ""
-        out.append((w, lemma, upos))
-    if pending:
-        out.append((pending, pending, "CONJ"))
-    return out
-
-
 # Which CAMeL POS values are compatible with a UD UPOS (lenient: the two tag sets cut
 # differently, e.g. PADT tags country names NOUN, BAMA noun_prop). Used to prefer, among
 # candidates with the right lemma, one with a plausible POS (وهو: pron, not the name Ho).
@@ -152,6 +113,14 @@ _UPOS_OK = {
 }
 
 
+def rows(sent, pre_split: bool) -> list[tuple[str, str, str]]:
+    """(word as the analyser gets it, gold lemma, gold UPOS) per scored unit: the syntactic
+    words, or in raw mode the orthographic tokens with their host's gold (lemma_accuracy.rejoin)."""
+    if pre_split:
+        return [(strip(w.form), w.lemma, w.upos) for w in sent.words]
+    return [(t.text, t.host.lemma, t.host.upos) for t in rejoin(sent)]
+
+
 def instances(backend: AnalyzerBackend, sents, pre_split: bool = True, pos_aware: bool = False):
     """Per scored token: (list of feature dicts, list of gold flags).
 
@@ -164,9 +133,8 @@ def instances(backend: AnalyzerBackend, sents, pre_split: bool = True, pos_aware
     out = []
     mode = "split" if pre_split else "raw"
     for sent in sents:
-        if not pre_split:
-            sent = rejoin(sent)
-        words = [strip(f) for f, _, _ in sent]
+        sent = rows(sent, pre_split)
+        words = [w for w, _, _ in sent]
         entries = [backend.candidates(w, pre_split) if _ARABIC_LETTER.search(w) else None for w in words]
         n = len(words)
         for i, ((form, gold, upos), entry) in enumerate(zip(sent, entries)):
@@ -236,9 +204,8 @@ def evaluate(analyzer, weights, prior, sents, pre_split: bool = True) -> tuple[f
     backend = AnalyzerBackend("builtin", "eval", analyzer, dis.Ranker(weights, prior))
     tot = ok = ctot = cok = 0
     for sent in sents:
-        if not pre_split:
-            sent = rejoin(sent)
-        words = [strip(f) for f, _, _ in sent]
+        sent = rows(sent, pre_split)
+        words = [w for w, _, _ in sent]
         preds = backend.analyze_sentence(words, pre_split=pre_split)
         for (form, gold, upos), p in zip(sent, preds):
             if upos in SKIP_UPOS or gold == "_":

@@ -6,7 +6,7 @@ import re
 import threading
 
 from .base import WordAnalysis
-from .disambiguate import Candidate, Ranker, build_candidates, dediac, pos_signature
+from .disambiguate import Candidate, Ranker, _gloss, build_candidates, dediac, pos_signature
 
 try:  # choose() on running text in C (_cmorph.c, built at install where there is a compiler)
     from ._cmorph import choose_raw
@@ -112,6 +112,11 @@ class AnalyzerBackend:
         """The undiacritised lemma of the analyser's first analysis (the word itself if none)."""
         analyses = self._analyzer.analyze(dediac(word))
         return dediac(analyses[0].get("lex") or word) if analyses else word
+
+    def first_analysis_gloss(self, word: str) -> str | None:
+        """The gloss of the analyser's first analysis (the BAMA-order baseline of the benchmark)."""
+        analyses = self._analyzer.analyze(dediac(word))
+        return _gloss(analyses[0]) if analyses else None
 
     # -- decoding -----------------------------------------------------------------------------
     def choose(self, words: list[str], pre_split: bool, known_forms: set[str] | None = None,
