@@ -13,7 +13,7 @@ read for scoring. Scored: every word except UPOS PUNCT, NUM, SYM and LEMMA "_".
   أ إ آ ٱ mapped to ا. content_accuracy: the same over content words (NOUN PROPN VERB ADJ ADV X).
   first_analysis: the analyser's first analysis, as a baseline.
 - diac_accuracy: the chosen *vowelled* lemma against the treebank's vowelled LEMMA, same words.
-  Both sides are normalised for writing conventions only (``diac_key``): tatweel and sukun
+  Both sides are normalised for writing conventions only (``arnews.normalize.vowelled_key``): tatweel and sukun
   dropped; tanwin dropped wherever written; أ إ آ ٱ → ا and dagger alef ٰ → ا; the vowel mark on a word-initial alef dropped
   (hamzat wasl written اِ / اَ or bare); a short vowel written before its own long vowel letter
   dropped (fatha before ا/ى, damma before و, kasra before ي, when that letter carries no vowel
@@ -59,7 +59,6 @@ import argparse
 import re
 import sys
 import time
-import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
@@ -107,50 +106,15 @@ def key(s: str) -> str:
 
 
 # -- vowelled lemma ----------------------------------------------------------------------------
-_FATHA, _DAMMA, _KASRA, _SHADDA, _SUKUN, _DAGGER = "\u064e", "\u064f", "\u0650", "\u0651", "\u0652", "\u0670"
-_MARKS = set("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670")
-_VOWELLED = re.compile("[\u064b-\u0651\u0670]")
-_LONG = {_FATHA: "\u0627\u0649", _DAMMA: "\u0648", _KASRA: "\u064a"}
-
-
-def diac_key(s: str) -> str:
-    """A vowelled lemma with the writing conventions normalised (see the module docstring).
-    """
-    s = unicodedata.normalize("NFC", s).replace("\u0640", "").replace(_SUKUN, "").replace(_DAGGER, "\u0627")
-    s = re.sub("[\u064b-\u064d]", "", s)  # tanwin is a case ending, wherever it is written (أَيْضاً / أَيضًا)
-    s = s.translate(_ALEF)
-    # letters with their marks, marks in a fixed order
-    units: list[list] = []
-    for ch in s:
-        if ch in _MARKS and units:
-            units[-1][1].append(ch)
-        elif ch not in _MARKS:
-            units.append([ch, []])
-    for u in units:
-        u[1] = sorted(set(u[1]), key=lambda m: (m != _SHADDA, m))
-    if units and units[0][0] == "\u0627":
-        units[0][1] = []
-    before = [list(m) for _, m in units]  # the marks as written (a letter's own vowel decides)
-    for i in range(len(units) - 1):
-        nxt_letter = units[i + 1][0]
-        after = units[i + 2][0] if i + 2 < len(units) else ""
-        for v, letters in _LONG.items():
-            # و / ي followed by an alef is a consonant (زِيارَة), not a long vowel
-            if v in units[i][1] and nxt_letter in letters and not before[i + 1] and (
-                    v == _FATHA or after not in "\u0627\u0649"):
-                units[i][1] = [m for m in units[i][1] if m != v]
-    if units:
-        units[-1][1] = [m for m in units[-1][1] if m == _SHADDA]
-    return "".join(c + "".join(m) for c, m in units)
-
-
 def same_vowelled(pred: str, gold: str) -> bool:
     """diac_accuracy's comparison. A lemma written without any vowel mark (an unvowelled name,
     in the lexicon, the treebank, or a name guessed from the word) has no vowelling to compare:
     then the two are compared without diacritics."""
-    if not _VOWELLED.search(pred) or not _VOWELLED.search(gold):
+    from arnews.normalize import is_vowelled, vowelled_key
+
+    if not is_vowelled(pred) or not is_vowelled(gold):
         return key(pred) == key(gold)
-    return diac_key(pred) == diac_key(gold)
+    return vowelled_key(pred) == vowelled_key(gold)
 
 
 # -- glosses -----------------------------------------------------------------------------------
@@ -452,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
                 if not shown and len(errors["gloss"]) < args.show_errors:
                     errors["gloss"].append(f"{w}\t{p.lemma_diac}\t{p.gloss}\t| gold {gold} {gw.gloss}")
             if not dok and ok and len(errors["diac"]) < args.show_errors:
-                errors["diac"].append(f"{w}\t{p.lemma_diac} {diac_key(p.lemma_diac)}\t| gold {gold} {diac_key(gold)}")
+                errors["diac"].append(f"{w}\t{p.lemma_diac}\t| gold {gold}")
     elapsed = time.perf_counter() - t1
 
     def acc(c: Counter, b: str, t: Counter = total) -> float:
