@@ -194,10 +194,10 @@ def test_candidates_scored_while_built_equal_the_feature_dict_path(builtin):
     for w in sorted(words):
         analyses = analyzer.analyze(w)
         for pre_split in (False, True):
-            with_feats = dis.build_candidates(w, analyses, pre_split, ranker.prior)
+            with_feats = dis.build_candidates(w, analyses, pre_split, ranker.prior, table=ranker.table)
             ranker.static_score(with_feats)
             assert all(c.feats for c in with_feats)
-            scored = dis.build_candidates(w, analyses, pre_split, ranker.prior, ranker.weights)
+            scored = dis.build_candidates(w, analyses, pre_split, ranker.prior, ranker.weights, ranker.table)
             assert [fields(c) for c in scored] == [fields(c) for c in with_feats], (w, pre_split)
             assert all(c.feats is None for c in scored)
 

@@ -73,12 +73,13 @@ class AnalyzerBackend:
         analyses = self._analyzer.analyze(word)
         if self._keep_features or self._mle is not None:
             # Feature dicts: for training, or for the MLE mark, which is a feature added here.
-            cands = build_candidates(word, analyses, pre_split, self._ranker.prior)
+            cands = build_candidates(word, analyses, pre_split, self._ranker.prior, table=self._ranker.table)
             if self._mle is not None:
                 self._mark_mle(word, cands)
             self._ranker.static_score(cands)
         else:  # scored as they are built, no feature dicts (same scores)
-            cands = build_candidates(word, analyses, pre_split, self._ranker.prior, self._ranker.weights)
+            cands = build_candidates(word, analyses, pre_split, self._ranker.prior, self._ranker.weights,
+                                     self._ranker.table)
         cands.sort(key=_SCORE, reverse=True)  # best first, equal scores in build order (a stable sort)
         margin = cands[0].score - cands[1].score if len(cands) > 1 else float("inf")
         sig = pos_signature(cands)

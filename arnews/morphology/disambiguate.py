@@ -24,11 +24,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..memo import Memo
+from ..normalize import is_vowelled, vowelled_key
 from .base import WordAnalysis
 
 DATA_DIR = Path(__file__).parent / "data"
 MODEL_PATH = DATA_DIR / "lemma_ranker.json"
 PRIOR_PATH = DATA_DIR / "lemma_prior.json.gz"
+TABLE_PATH = DATA_DIR / "lemma_table.json.gz"
 
 _DIAC_RE = re.compile("[\u064b-\u0652\u0670\u0640\u06d6-\u06ed]")
 _MATCH = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
@@ -222,9 +224,27 @@ def _add_sense(c: Candidate, a: dict, first_stem: str | None) -> None:
         c.gloss = f"{c.gloss} / {g}"
 
 
+def pos_class(pos: str) -> str:
+    """V(erb), F(unction word) or N(ominal): the grain at which treebank lemma counts are kept."""
+    return "V" if pos == "verb" else "F" if pos in _CLOSED_POS else "N"
+
+
+def table_keys(lemma_diac: str, cls: str) -> tuple[str, str] | None:
+    """The lemma table's keys of a reading: its vowelled lemma, and that with its POS class."""
+    if not is_vowelled(lemma_diac):
+        return None
+    k = vowelled_key(lemma_diac)
+    return k, f"{k}|{cls}"
+
+
 def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: dict[str, float],
-                     weights: dict[str, float] | None = None) -> list[Candidate]:
+                     weights: dict[str, float] | None = None, table: dict[str, float] | None = None
+                     ) -> list[Candidate]:
     """Candidates with their static features (not yet scored).
+
+    ``table``: log counts of vowelled lemmas (and lemma + POS class) in the treebank the ranker
+    was trained on (``table_keys``); they tell readings with the same letters apart (شُرْطَة
+    "police" from شَرْطَة "dash", مِن from مَن), which nothing else here does.
 
     With ``weights``: the candidates are scored here instead (``Ranker.static_score``'s sum, the
     same terms in the same order, so the same floats) and get no feature dicts. That is what the
@@ -362,6 +382,11 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
                 f.append(("fem_lemma", 1.0))
             if c.pos == "noun_prop" and c.source == "lexicon":
                 f.append(("lexprop&foreign", 1.0 if foreign_shape else 0.0))
+            if table and c.source == "lexicon":
+                tk = table_keys(c.lemma_diac, pos_class(c.pos))
+                if tk is not None:
+                    f.append(("tb", table.get(tk[0], 0.0)))
+                    f.append(("tb_cls", table.get(tk[1], 0.0)))
         if wget is None:
             c.feats = {k: v for k, v in f if v}
         else:
@@ -384,8 +409,10 @@ def pos_signature(cands: list[Candidate]) -> str:
 class Ranker:
     """Linear scorer over candidate features; weights from the shipped JSON model."""
 
-    def __init__(self, weights: dict[str, float] | None = None, prior: dict[str, float] | None = None):
+    def __init__(self, weights: dict[str, float] | None = None, prior: dict[str, float] | None = None,
+                 table: dict[str, float] | None = None):
         self.prior = prior if prior is not None else load_prior()
+        self.table = table if table is not None else load_table()
         self.weights = weights if weights is not None else load_weights()
 
     @property
@@ -433,6 +460,14 @@ def load_weights(path: Path = MODEL_PATH) -> dict[str, float]:
             return json.load(fh)["weights"]
     except FileNotFoundError:
         return dict(DEFAULT_WEIGHTS)
+
+
+def load_table(path: Path = TABLE_PATH) -> dict[str, float]:
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            return json.load(fh)["table"]
+    except FileNotFoundError:
+        return {}
 
 
 def load_prior(path: Path = PRIOR_PATH) -> dict[str, float]:
