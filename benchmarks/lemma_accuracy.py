@@ -25,8 +25,9 @@ read for scoring. Scored: every word except UPOS PUNCT, NUM, SYM and LEMMA "_".
 - gloss_agreement: share of content words (with a non-empty treebank ``Gloss=`` in MISC) whose
   arnews gloss *as shown first* (the gloss up to its first ";" or " / ", which is what phrase
   glosses and keyword tables use) shares a word with the treebank gloss. Matching rule
-  (``gloss_words``): lower case, split on anything but letters, digits and hyphens (so on , ; /
-  _ and spaces), English stop words dropped (``GLOSS_STOP``), a light stemmer (plural -s/-es/-ies,
+  (``arnews.morphology.senses.gloss_words``): lower case, split on anything but letters, digits
+  and hyphens (so on , ; / _ and spaces), English stop words dropped (``GLOSS_STOP``), a light
+  stemmer (a short list of irregular forms such as said -> say, was -> be; plural -s/-es/-ies,
   -ing, -ed, final -e). bama_first_gloss: the same for the first gloss of the analyser's first
   analysis (BAMA order), the baseline. gloss_any (table only): any sense arnews lists matches.
 
@@ -121,40 +122,8 @@ def same_vowelled(pred: str, gold: str) -> bool:
     return vowelled_key(pred) == vowelled_key(gold)
 
 
-# -- glosses -----------------------------------------------------------------------------------
-GLOSS_STOP = frozenset("""a an the of to in on at by for from with without into about and or not no be is are was
-been being it its one one's oneself someone something somebody s his her their he she they him them who which what
-that this as up out off over so very""".split())
-
-
-def _stem(t: str) -> str:
-    if len(t) > 4 and t.endswith("ies"):
-        t = t[:-3] + "y"
-    elif len(t) > 3 and t.endswith("sses"):
-        t = t[:-2]
-    elif len(t) > 3 and t.endswith("s") and not t.endswith("ss"):
-        t = t[:-1]
-    if len(t) > 5 and t.endswith("ing"):
-        t = t[:-3]
-    elif len(t) > 4 and t.endswith("ed"):
-        t = t[:-2]
-    if len(t) > 3 and t.endswith("e"):
-        t = t[:-1]
-    return t
-
-
-def gloss_words(g: str | None) -> set[str]:
-    """The content words of a gloss, stemmed (the matching rule of gloss_agreement)."""
-    if not g:
-        return set()
-    return {_stem(t) for t in re.split(r"[^a-z0-9\-]+", g.lower()) if t and t.strip("-") and t not in GLOSS_STOP}
-
-
-def first_sense(g: str | None) -> str | None:
-    """The sense a gloss shows first: up to its first ';' or ' / '."""
-    if not g:
-        return None
-    return g.split(";")[0].split(" / ")[0].strip() or None
+# -- glosses ---------------------------------------------------------------------------------
+from arnews.morphology.senses import GLOSS_STOP, first_sense, gloss_words  # noqa: E402,F401  (the matching rule)
 
 
 # -- reading -----------------------------------------------------------------------------------

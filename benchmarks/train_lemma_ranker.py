@@ -41,6 +41,7 @@ from lemma_accuracy import (CONTENT_UPOS, SKIP_UPOS, Word, first_sense, gloss_wo
                             raw_hit, rejoin, same_vowelled, strip)
 
 from arnews.morphology import disambiguate as dis  # noqa: E402
+from arnews.normalize import is_vowelled, vowelled_key  # noqa: E402
 from arnews.morphology.backend import _ARABIC_LETTER, AnalyzerBackend  # noqa: E402
 
 DEFAULT_CONLLU = "/work/shared/data/lemma/padt-dev.conllu"
@@ -114,6 +115,16 @@ _UPOS_OK = {
 }
 
 
+# The CAMeL POS values that name the same thing as a UD UPOS (the first choice for gold).
+_UPOS_SAME = {
+    "NOUN": {"noun", "noun_num"}, "PROPN": {"noun_prop"}, "ADJ": {"adj", "adj_num"}, "VERB": {"verb"},
+    "AUX": {"verb"}, "ADV": {"adv"}, "ADP": {"prep"}, "PRON": {"pron", "pron_dem", "pron_rel", "pron_interrog"},
+    "DET": {"pron_dem", "part_det"}, "CONJ": {"conj"}, "CCONJ": {"conj"}, "SCONJ": {"conj_sub"},
+    "PART": {"part", "part_neg", "part_fut", "part_interrog", "part_det"},
+    "X": {"noun_prop"},  # PADT's X words are mostly foreign names (مارك روته: the name, not the currency)
+}
+
+
 def rows(sent, pre_split: bool) -> list[tuple[str, Word]]:
     """(word as the analyser gets it, gold word) per scored unit: the syntactic words, or in raw
     mode the orthographic tokens with their host word (lemma_accuracy.rejoin)."""
@@ -122,7 +133,7 @@ def rows(sent, pre_split: bool) -> list[tuple[str, Word]]:
     return [(t.text, t.host) for t in rejoin(sent)]
 
 
-_UPOS_CLASS = {"VERB": "V", "AUX": "V", "ADP": "F", "CONJ": "F", "CCONJ": "F", "SCONJ": "F", "PART": "F",
+_UPOS_CLASS = {"VERB": "V", "AUX": "V", "ADJ": "A", "ADP": "F", "CONJ": "F", "CCONJ": "F", "SCONJ": "F", "PART": "F",
                "PRON": "F", "DET": "F", "INTJ": "F"}
 
 
@@ -153,19 +164,31 @@ def make_table(counts: dict[str, Counter], exclude: str | None = None) -> dict[s
     return {k: round(math.log1p(n), 3) for k, n in tot.items() if n > 0}
 
 
+def learn_senses(sents) -> dict[str, str]:
+    """vowelled lemma key -> the gloss words the treebank gives it (content words), which
+    senses.order_senses uses to put the matching " / " entry of a BAMA gloss first."""
+    words: dict[str, Counter] = defaultdict(Counter)
+    for s in sents:
+        for w in s.words:
+            if w.upos in CONTENT_UPOS and w.gloss and is_vowelled(w.lemma):
+                words[vowelled_key(w.lemma)].update(gloss_words(w.gloss))
+    return {k: " ".join(sorted(c)) for k, c in sorted(words.items())}
+
+
 def gold_flags(cands, gold: Word) -> list[bool]:
     """Which candidates count as right, the strictest level that has any: the vowelled lemma
-    with a POS that fits the UPOS; the vowelled lemma; the bare lemma with a fitting POS; the
-    bare lemma."""
+    with the POS the UPOS names (_UPOS_SAME), with a POS that fits it (_UPOS_OK), with any POS;
+    then the same for the bare lemma. (عَسْكَرِيّ tagged ADJ: the adj reading "military", not the
+    noun "soldier".)"""
     g = key(gold.lemma)
-    ok_pos = _UPOS_OK.get(gold.upos)
     bare = [key(c.lemma) == g for c in cands]
     vow = [b and same_vowelled(c.lemma_diac, gold.lemma) for b, c in zip(bare, cands)]
     for level in (vow, bare):
-        if ok_pos:
-            both = [v and c.pos in ok_pos for v, c in zip(level, cands)]
-            if any(both):
-                return both
+        for ok_pos in (_UPOS_SAME.get(gold.upos), _UPOS_OK.get(gold.upos)):
+            if ok_pos:
+                both = [v and c.pos in ok_pos for v, c in zip(level, cands)]
+                if any(both):
+                    return both
         if any(level):
             return level
     return bare
@@ -205,6 +228,7 @@ def instances(backend: AnalyzerBackend, sents, pre_split: bool = True, counts: d
             feats = []
             for c in entry[0]:
                 f = dict(c.feats)
+                f.pop("news", None)  # a fixed tie-breaker (disambiguate.NEWS_WEIGHT), not learned
                 f.update(dis.context_feats(c, prev_sig, next_sig, mode))
                 if table and c.source == "lexicon":
                     tk = dis.table_keys(c.lemma_diac, dis.pos_class(c.pos))
@@ -258,10 +282,10 @@ def train(data, l2: float = 1.0) -> dict[str, float]:
     return {k: round(float(res.x[i]), 4) for k, i in index.items() if abs(res.x[i]) > 1e-4}
 
 
-def evaluate(analyzer, weights, prior, table, sents, pre_split: bool = True) -> Counter:
+def evaluate(analyzer, weights, prior, table, senses, sents, pre_split: bool = True) -> Counter:
     """Counts for lemma (all, content), vowelled lemma (all) and shown-gloss (content) accuracy,
     scored as benchmarks/lemma_accuracy.py scores them."""
-    backend = AnalyzerBackend("builtin", "eval", analyzer, dis.Ranker(weights, prior, table))
+    backend = AnalyzerBackend("builtin", "eval", analyzer, dis.Ranker(weights, prior, table, senses))
     c: Counter = Counter()
     for sent in sents:
         units = rows(sent, pre_split)
@@ -310,7 +334,7 @@ def main(argv=None) -> int:
     docs = list(dict.fromkeys(s.doc for s in sents))
     fold_of = {d: i % args.folds for i, d in enumerate(docs)}  # folds by document
     counts = doc_counts(sents)
-    feat_backend = AnalyzerBackend("builtin", "features", analyzer, dis.Ranker({}, prior, {}), keep_features=True)
+    feat_backend = AnalyzerBackend("builtin", "features", analyzer, dis.Ranker({}, prior, {}, {}), keep_features=True)
 
     def data_for(ss):
         return instances(feat_backend, ss, True, counts) + instances(feat_backend, ss, False, counts)
@@ -324,8 +348,9 @@ def main(argv=None) -> int:
         w = train(instances(feat_backend, train_s, True, train_counts)
                   + instances(feat_backend, train_s, False, train_counts), args.l2)
         table = make_table(train_counts)
-        c = evaluate(analyzer, w, prior, table, test_s)
-        r = evaluate(analyzer, w, prior, table, test_s, pre_split=False)
+        senses = learn_senses(train_s)
+        c = evaluate(analyzer, w, prior, table, senses, test_s)
+        r = evaluate(analyzer, w, prior, table, senses, test_s, pre_split=False)
         split_tot.update(c)
         raw_tot.update(r)
         print(f"fold {k}: lemma_accuracy={c['ok'] / c['n']:.4f} diac_accuracy={c['diac'] / c['n']:.4f} "
@@ -338,7 +363,8 @@ def main(argv=None) -> int:
     cv_raw = raw_tot["ok"] / raw_tot["n"]
     weights = train(data_for(sents), args.l2)
     table = make_table(counts)
-    full = evaluate(analyzer, weights, prior, table, sents)
+    senses = learn_senses(sents)
+    full = evaluate(analyzer, weights, prior, table, senses, sents)
     print(f"trained on all: {len(weights)} weights, {len(table)} table entries; accuracy on the training data "
           f"{full['ok'] / full['n']:.4f} (optimistic); cv raw-text (clitics re-attached) accuracy {cv_raw:.4f}")
     if not args.no_save:
@@ -359,8 +385,10 @@ def main(argv=None) -> int:
             json.dump(meta, fh, ensure_ascii=False, indent=1)
         with gzip.open(dis.TABLE_PATH, "wt", encoding="utf-8") as fh:
             json.dump({"source": Path(args.conllu).name + " (UD Arabic PADT, CC BY-NC-SA 3.0): log(1 + count) of "
-                       "vowelled lemmas (arnews.normalize.vowelled_key) and lemma|POS class",
-                       "table": dict(sorted(table.items()))}, fh, ensure_ascii=False, separators=(",", ":"))
+                       "vowelled lemmas (arnews.normalize.vowelled_key) and lemma|POS class; senses: the gloss words "
+                       "(arnews.morphology.senses.gloss_words) of each vowelled lemma",
+                       "table": dict(sorted(table.items())), "senses": senses}, fh, ensure_ascii=False,
+                      separators=(",", ":"))
         print(f"saved {dis.MODEL_PATH} and {dis.TABLE_PATH}")
     print(f"cv_lemma_accuracy={cv:.4f} cv_content_accuracy={cv_content:.4f} cv_diac_accuracy={cv_diac:.4f} "
           f"cv_gloss_agreement={cv_gloss:.4f} cv_raw_text_accuracy={cv_raw:.4f} folds={args.folds} "

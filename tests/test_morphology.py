@@ -107,13 +107,55 @@ def test_seed_words_lemma_pos_gloss_and_segments(builtin):
 
 
 def test_senses_of_one_lemma_on_one_stem_are_all_glossed(builtin):
-    # BAMA lists مُقاطَعَة twice on the same stem: "boycott" and "region;district;county".
+    # BAMA lists مُقاطَعَة twice on the same stem: "boycott" and "region;district;county"; the
+    # treebank's news text uses "region" more, so it comes first (senses.order_senses).
     a = builtin.analyze_sentence(["في", "مقاطعة", "كورسك"])[1]
     assert a.lemma == "مقاطعة"
-    assert a.gloss.split(" / ") == ["boycott", "region;district;county"]
+    assert a.gloss.split(" / ") == ["region;district;county", "boycott"]
     # A passive reading is another stem of the same verb, not another sense.
     v = builtin.analyze_sentence(["ووصفت", "الوزارة", "الاتهامات"])[0]
     assert " / " not in (v.gloss or "")
+
+
+def _in(builtin, sentence: str, word: str):
+    words = sentence.split()
+    return builtin.analyze_sentence(words)[words.index(word)]
+
+
+def test_same_letter_readings_are_told_apart_by_their_vowelled_lemma(builtin):
+    from arnews.morphology.senses import first_sense
+
+    a = _in(builtin, "تخرج الضباط من أكاديمية الشرطة في الرياض", "الشرطة")
+    assert (a.lemma_diac, first_sense(a.gloss)) == ("شُرْطَة", "police")  # not شَرْطَة "line;dash"
+    a = _in(builtin, "وقال إن المساعدة العسكرية ستصل قريبا", "المساعدة")
+    assert (a.lemma, first_sense(a.gloss)) == ("مساعدة", "assistance")  # not مُساعِد "assistant"
+    a = _in(builtin, "وأن الشعب اليمني يريد السلام", "الشعب")
+    assert (a.lemma_diac, first_sense(a.gloss)) == ("شَعْب", "people")  # not شُعْبَة "branches"
+    a = _in(builtin, "ستستمر المفاوضات ما دام الوضع يسمح بذلك", "دام")
+    assert (a.lemma, a.pos) == ("دام", "verb")  # not دامِي "bloody"
+    a = _in(builtin, "استقبل صاحب السمو الملكي الأمير سلمان الوفد", "الملكي")
+    assert first_sense(a.gloss) == "royal"  # مَلَكِيّ, not مُلْكِيّ "proprietary"
+
+
+@pytest.mark.parametrize("sentence,word,sense", [
+    ("وأعرب الوزير عن قلق بلاده من التصعيد", "قلق", "concern"),  # BAMA: unrest;concern
+    ("واستمر الاعتصام أمام الوزارة", "الاعتصام", "sit-in"),  # BAMA: refuge;... / sit-in strike
+    ("وأكد أهمية مواقع التواصل الاجتماعي", "التواصل", "communication"),  # BAMA: continuity
+    ("وشدد على احترام حرمات البيوت", "حرمات", "sanctity"),  # BAMA: wife / taboo
+])
+def test_news_senses_come_first(builtin, sentence, word, sense):
+    from arnews.morphology.senses import first_sense
+
+    assert first_sense(_in(builtin, sentence, word).gloss) == sense
+
+
+def test_treebank_senses_order_a_glosses_entries():
+    from arnews.morphology.senses import gloss_words, order_senses
+
+    learned = " ".join(sorted(gloss_words("situation,status,conditions")))
+    assert order_senses("laying down;putting / situation;status", learned) == "situation;status / laying down;putting"
+    assert order_senses("laying down;putting / situation;status", None) == "laying down;putting / situation;status"
+    assert order_senses("laying down;putting / situation;status", "nothing") == "laying down;putting / situation;status"
 
 
 @pytest.mark.parametrize("name", ["بايدن", "زاخاروفا", "سكابييفا", "سابرينا"])
@@ -194,10 +236,12 @@ def test_candidates_scored_while_built_equal_the_feature_dict_path(builtin):
     for w in sorted(words):
         analyses = analyzer.analyze(w)
         for pre_split in (False, True):
-            with_feats = dis.build_candidates(w, analyses, pre_split, ranker.prior, table=ranker.table)
+            with_feats = dis.build_candidates(w, analyses, pre_split, ranker.prior, table=ranker.table,
+                                               senses=ranker.senses)
             ranker.static_score(with_feats)
             assert all(c.feats for c in with_feats)
-            scored = dis.build_candidates(w, analyses, pre_split, ranker.prior, ranker.weights, ranker.table)
+            scored = dis.build_candidates(w, analyses, pre_split, ranker.prior, ranker.weights, ranker.table,
+                                           ranker.senses)
             assert [fields(c) for c in scored] == [fields(c) for c in with_feats], (w, pre_split)
             assert all(c.feats is None for c in scored)
 

@@ -26,11 +26,15 @@ from pathlib import Path
 from ..memo import Memo
 from ..normalize import is_vowelled, vowelled_key
 from .base import WordAnalysis
+from .senses import news_gloss, order_senses
 
 DATA_DIR = Path(__file__).parent / "data"
 MODEL_PATH = DATA_DIR / "lemma_ranker.json"
 PRIOR_PATH = DATA_DIR / "lemma_prior.json.gz"
 TABLE_PATH = DATA_DIR / "lemma_table.json.gz"
+# Score bonus of a reading hand-listed in data/news_senses.tsv: breaks ties between same-letter
+# readings the model cannot tell apart (ملكي "royal" / "proprietary"), no more.
+NEWS_WEIGHT = 0.05
 
 _DIAC_RE = re.compile("[\u064b-\u0652\u0670\u0640\u06d6-\u06ed]")
 _MATCH = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
@@ -225,8 +229,9 @@ def _add_sense(c: Candidate, a: dict, first_stem: str | None) -> None:
 
 
 def pos_class(pos: str) -> str:
-    """V(erb), F(unction word) or N(ominal): the grain at which treebank lemma counts are kept."""
-    return "V" if pos == "verb" else "F" if pos in _CLOSED_POS else "N"
+    """V(erb), A(djective), F(unction word) or N(oun): the grain at which treebank lemma counts
+    are kept (عَسْكَرِيّ is mostly an adjective "military", sometimes a noun "soldier")."""
+    return "V" if pos == "verb" else "A" if pos in ("adj", "adj_num") else "F" if pos in _CLOSED_POS else "N"
 
 
 def table_keys(lemma_diac: str, cls: str) -> tuple[str, str] | None:
@@ -238,13 +243,16 @@ def table_keys(lemma_diac: str, cls: str) -> tuple[str, str] | None:
 
 
 def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: dict[str, float],
-                     weights: dict[str, float] | None = None, table: dict[str, float] | None = None
-                     ) -> list[Candidate]:
+                     weights: dict[str, float] | None = None, table: dict[str, float] | None = None,
+                     senses: dict[str, str] | None = None) -> list[Candidate]:
     """Candidates with their static features (not yet scored).
 
     ``table``: log counts of vowelled lemmas (and lemma + POS class) in the treebank the ranker
     was trained on (``table_keys``); they tell readings with the same letters apart (شُرْطَة
-    "police" from شَرْطَة "dash", مِن from مَن), which nothing else here does.
+    "police" from شَرْطَة "dash", مِن from مَن), which nothing else here does. ``senses``: the
+    treebank's gloss words per vowelled lemma, which order a reading's senses (senses.py), as
+    does the hand-written news_senses.tsv; a reading listed there gets the "news" feature, a
+    fixed tie-breaker (NEWS_WEIGHT), not a learned weight.
 
     With ``weights``: the candidates are scored here instead (``Ranker.static_score``'s sum, the
     same terms in the same order, so the same floats) and get no feature dicts. That is what the
@@ -300,6 +308,22 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
         if src != "spvar":
             t[1] = False
     cands = list(groups.values())
+    news: set[Candidate] = set()  # readings listed in news_senses.tsv
+    dropped = False
+    for c in cands:
+        if c.gloss:
+            learned = senses.get(vowelled_key(c.lemma_diac)) if senses else None
+            g = news_gloss(c.lemma_diac, c.pos, c.gloss)
+            if g == "-":  # a sense news no longer uses (مارك: the German mark): not a reading
+                c.source = "dropped"
+                dropped = True
+            elif g is not None:
+                c.gloss = g
+                news.add(c)
+            elif learned:
+                c.gloss = order_senses(c.gloss, learned)
+    if dropped:
+        cands = [c for c in cands if c.source != "dropped"]
     for c in CLOSED.get(word, ()):
         cand = Candidate(c[0], c[1], c[2], c[3], (), word, (), "lexicon", None)
         tally[cand] = [1, False, True]
@@ -382,6 +406,8 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
                 f.append(("fem_lemma", 1.0))
             if c.pos == "noun_prop" and c.source == "lexicon":
                 f.append(("lexprop&foreign", 1.0 if foreign_shape else 0.0))
+            if c in news:
+                f.append(("news", 1.0))
             if table and c.source == "lexicon":
                 tk = table_keys(c.lemma_diac, pos_class(c.pos))
                 if tk is not None:
@@ -410,9 +436,10 @@ class Ranker:
     """Linear scorer over candidate features; weights from the shipped JSON model."""
 
     def __init__(self, weights: dict[str, float] | None = None, prior: dict[str, float] | None = None,
-                 table: dict[str, float] | None = None):
+                 table: dict[str, float] | None = None, senses: dict[str, str] | None = None):
         self.prior = prior if prior is not None else load_prior()
         self.table = table if table is not None else load_table()
+        self.senses = senses if senses is not None else load_senses()
         self.weights = weights if weights is not None else load_weights()
 
     @property
@@ -421,6 +448,8 @@ class Ranker:
 
     @weights.setter
     def weights(self, weights: dict[str, float]) -> None:
+        if "news" not in weights:
+            weights = {**weights, "news": NEWS_WEIGHT}
         self._weights = weights
         # Context weights by mode and candidate POS: {mode: {pos: ({prev_sig: w}, {next_sig: w})}}.
         ctx: dict[str, dict[str, tuple[dict[str, float], dict[str, float]]]] = {"split": {}, "raw": {}}
@@ -460,6 +489,14 @@ def load_weights(path: Path = MODEL_PATH) -> dict[str, float]:
             return json.load(fh)["weights"]
     except FileNotFoundError:
         return dict(DEFAULT_WEIGHTS)
+
+
+def load_senses(path: Path = TABLE_PATH) -> dict[str, str]:
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            return json.load(fh).get("senses", {})
+    except FileNotFoundError:
+        return {}
 
 
 def load_table(path: Path = TABLE_PATH) -> dict[str, float]:

@@ -9,7 +9,8 @@ decide it, in this order:
    "concern", اعتصام "sit-in", حرمة "sanctity"). Each row names a vowelled lemma and POS, the
    gloss to show instead, and optionally the BAMA gloss it replaces (to change one stem only,
    e.g. the plural بيوت "houses"). A listed reading also wins ties against same-letter readings
-   of the same word (ملكي: مَلَكِيّ "royal" over مُلْكِيّ "proprietary").
+   of the same word (ملكي: مَلَكِيّ "royal" over مُلْكِيّ "proprietary"). A row whose gloss is "-"
+   removes a reading current news does not use (مارك as the German mark: the name Mark).
 2. Learned from the treebank (``data/lemma_table.json.gz``, "senses"): for a vowelled lemma seen
    there, the gloss words the treebank gave it; the " / " entry sharing most of them goes first
    (حكم: "rule;government" before "judgment;decision" in news).
