@@ -9,11 +9,17 @@ Two steps:
 1. Lemma prior (data/lemma_prior.json.gz): how often each (lemma, POS) occurs in unlabelled
    news text (SaudiNewsNet articles under /work/shared/data/corpus/saudinewsnet), estimated
    with a few EM rounds over the analyser's candidates (no gold labels involved).
-2. Ranker (data/lemma_ranker.json): a conditional-logit model over candidate features
-   (see arnews/morphology/disambiguate.py), trained on the UD Arabic PADT dev treebank in
-   its pre-split form. The script prints the K-fold cross-validated accuracy (folds by
-   sentence) with the same scoring as benchmarks/lemma_accuracy.py, then trains on all
-   sentences and saves the weights.
+2. Ranker (data/lemma_ranker.json) and lemma table (data/lemma_table.json.gz): a
+   conditional-logit model over candidate features (see arnews/morphology/disambiguate.py),
+   trained on the UD Arabic PADT dev treebank, pre-split and with clitics glued back on
+   (lemma_accuracy.rejoin). Gold is the vowelled lemma with the treebank's POS where a
+   candidate has both, falling back to looser matches (``gold_flags``). The lemma table counts
+   the treebank's vowelled lemmas (features ``tb``/``tb_cls``, computed leaving the token's own
+   document out while training) and keeps the English gloss words of each vowelled lemma (the
+   order of a gloss's senses, arnews/morphology/senses.py). The script prints the K-fold
+   cross-validated lemma, vowelled-lemma, gloss and raw-text accuracy (folds by document: the
+   ``# orig_file_sentence`` file; table and senses from the training folds only), scored as
+   benchmarks/lemma_accuracy.py scores them, then trains on all documents and saves.
 
 Data licences (for the lead): UD Arabic PADT is CC BY-NC-SA 3.0; SaudiNewsNet is
 CC BY-NC-SA 4.0. The shipped files hold only learned feature weights (a few hundred numbers)

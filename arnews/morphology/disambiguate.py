@@ -9,7 +9,10 @@ A linear model scores the candidates (a conditional-logit ranker trained on UD A
 by benchmarks/train_lemma_ranker.py; weights in data/lemma_ranker.json). Features are general
 on purpose: POS, clitics on already-split input, spelling variants, backoff, lemma frequency in
 news text, the POS signature of the neighbouring words, a few shape cues for names. No per-lemma
-weights, so the model does not memorise the training lemmas.
+weights; what it knows of single lemmas is their counts in the treebank (``tb`` features, from
+data/lemma_table.json.gz), the one thing that tells same-letter readings apart (شُرْطَة "police"
+and شَرْطَة "dash" share every other feature). Cross-validated by document, so the figures say
+how that carries to unseen text.
 
 Everything static about a word (its candidates and their static scores) is cached per distinct
 word, so running text costs one dict lookup per token plus a few for ambiguous words.
