@@ -423,16 +423,27 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
     return cands
 
 
+_NOMINAL = frozenset(("noun", "adj", "noun_prop", "adj_num", "noun_num"))
+
+
 def pos_signature(cands: list[Candidate]) -> str:
-    """A weight-independent summary of a word's POS options, used as context for its neighbours."""
-    poss = {c.pos for c in cands if c.source != "guess"}
+    """A weight-independent summary of a word's POS options, used as context for its neighbours.
+    A nominal word whose every reading has the article gets "+al": an indefinite noun before a
+    definite one is the head of a construct (خريجي أكاديمية الشرطة: "academy", not "academic")."""
+    read = [c for c in cands if c.source != "guess"]
+    poss = {c.pos for c in read}
     if not poss:
         return "unk"
     if len(poss) == 1:
-        return next(iter(poss))
-    if poss <= {"noun", "adj", "noun_prop", "adj_num", "noun_num"}:
-        return "nominal"
-    return "amb"
+        sig = next(iter(poss))
+    elif poss <= _NOMINAL:
+        sig = "nominal"
+    else:
+        return "amb"
+    if sig in _NOMINAL or sig == "nominal":
+        if all("ال" in c.proclitics for c in read):
+            return sig + "+al"
+    return sig
 
 
 class Ranker:
