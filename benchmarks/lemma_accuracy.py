@@ -378,6 +378,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show-errors", type=int, default=0, metavar="N",
                     help="print N vowelled-lemma and N gloss disagreements (content words)")
     args = ap.parse_args(argv)
+    if not Path(args.file).is_file():
+        print(f"error: {args.file}: no such file (give a CoNLL-U treebank, e.g. "
+              f"../shared/data/lemma/padt-dev.conllu)", file=sys.stderr)
+        return 2
 
     from arnews.morphology import MissingDataError, get_backend
 
