@@ -70,11 +70,14 @@ def _output_options(formats: tuple[str, ...] = FORMATS) -> Callable[[Callable], 
     def deco(fn: Callable) -> Callable:
         options = [
             click.option("-f", "--format", "fmt", type=click.Choice(formats), default="table", show_default=True,
-                         help="Output format: a table for people, or data for programs."),
+                         help="Output format: a table for people, html (one self-contained report file, "
+                              "where offered), or json/jsonl/csv/tsv data for programs."),
             click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
                          help="Write to FILE (atomically) instead of standard output."),
             click.option("--bidi", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
-                         help="Reorder Arabic for terminals that show it in logical order (tmux, xterm, VS Code)."),
+                         help="Reorder Arabic in tables for terminals that show it in logical order (tmux, "
+                              "screen, VS Code): auto does it only on such a terminal screen, never for -o, "
+                              "a pipe or a redirect; on forces it."),
         ]
         return _with_options(fn, options)
 
@@ -226,7 +229,7 @@ def _resolve_paths(ctx: click.Context, paths: tuple[str, ...], output: str | Non
 def _run(ctx: click.Context, *, view: str, paths: tuple[str, ...], settings: Settings, fmt: str, output: str | None,
          bidi: str, glob: str, encoding: str | None, max_bytes: int, quiet: bool, jobs: int = 1,
          summary: bool = True, per_document: bool = True, order: str = "input", engine: str = "local",
-         scheduler: str | None = None) -> None:
+         scheduler: str | None = None, top: int | None = None) -> None:
     from .batch import WorkersFailed, count_inputs, iter_inputs, max_jobs, run_documents
     from .progress import BatchProgress, progress_wanted
     from .render.sink import Sink
@@ -256,7 +259,7 @@ def _run(ctx: click.Context, *, view: str, paths: tuple[str, ...], settings: Set
     failed = 0
     interrupted = False
     with _DeferredInterrupt() as deferred, \
-            Sink(view=view, fmt=fmt, output=output, bidi=bidi, top=settings.top,
+            Sink(view=view, fmt=fmt, output=output, bidi=bidi, top=settings.top if top is None else top,
                  summary=summary, per_document=per_document) as sink, \
             BatchProgress(total, show and total != 1) as progress:
         docs = None
@@ -353,13 +356,16 @@ def _command(name: str, view: str, stages: tuple[str, ...], help_text: str, *, b
     def body(ctx: click.Context, paths, glob, encoding, max_bytes, steps, skip_steps, verbose, quiet, fmt, output,
              bidi, top=10, morphology=None, ner=None, verbs=False, names=False, jobs=1, summary_mode=None,
              order="input", engine="local", scheduler=None):
+        from .render.records import computed_rows
+
         _setup_logging(verbose, quiet)
-        settings = _build_settings(ctx, steps, skip_steps, top=top, morphology=morphology, ner=ner,
+        # --top shapes tables; the pipeline makes enough keywords and words for the data formats too.
+        settings = _build_settings(ctx, steps, skip_steps, top=computed_rows(top), morphology=morphology, ner=ner,
                                    keyword_verbs=verbs, keyword_names=names).with_stages(*stages)
         _run(ctx, view=view, paths=paths, settings=settings, fmt=fmt, output=output, bidi=bidi, glob=glob,
              encoding=encoding, max_bytes=max_bytes, quiet=quiet, jobs=jobs,
              summary=summary_mode != "per-document", per_document=summary_mode != "summary-only",
-             order=order, engine=engine, scheduler=scheduler)
+             order=order, engine=engine, scheduler=scheduler, top=top)
 
     fn = click.pass_context(body)
     fn.__doc__ = help_text
@@ -384,7 +390,9 @@ def _command(name: str, view: str, stages: tuple[str, ...], help_text: str, *, b
         fn = _backend_options(fn)
     if view in ("analyze", "keywords", "entities"):
         fn = click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
-                          help="Rows per table (entities, keywords, words).")(fn)
+                          help="Rows per table (entities, keywords, words). Data formats (json, jsonl, csv, "
+                               "tsv, html) always carry every entity, and 20 keywords and frequent words, or "
+                               "--top's number when it is larger.")(fn)
     if view in ("analyze", "keywords"):
         fn = click.option("--verbs/--no-verbs", "verbs", default=False, show_default=True,
                           help="Let verbs be keywords.")(fn)

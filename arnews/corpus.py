@@ -169,7 +169,8 @@ class CorpusSummary:
         for term in ranked[:n]:
             row = terms[term]
             surface, gloss = (row[SURFACE], row[GLOSS]) if row[SURFACE] is not None else (term, None)
-            rows.append({"keyword": term, "surface": surface, "gloss": gloss, "documents": row[DOCS],
+            # As in documents: `keyword` as a reader writes it, `lemma` the term that groups its forms.
+            rows.append({"keyword": surface, "lemma": term, "surface": surface, "gloss": gloss, "documents": row[DOCS],
                          "count": row[COUNT], "score": round(scores[term], 4)})
         return rows
 

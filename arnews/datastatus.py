@@ -26,8 +26,8 @@ def _ner_status() -> list[dict[str, Any]]:
 
     meta = json.loads(crf.META.read_text(encoding="utf-8")) if crf.META.exists() else {}
     rows = [{"name": "crf", "available": crf.MODEL.exists(), "built": True, "path": str(crf.MODEL),
-             "version": meta.get("version", ""),
-             "detail": f"embedded, trained on ANERcorp train (dev F1 {meta.get('dev_f1', '?')})"}]
+             "version": meta.get("version", ""), **_accuracy(meta),
+             "detail": "embedded, trained on ANERcorp train"}]
     path = bert.model_dir()
     rows.append({"name": "bert", "available": bert.is_available(), "built": None,
                  "path": str(path) if path else "",
@@ -37,26 +37,63 @@ def _ner_status() -> list[dict[str, Any]]:
     return rows
 
 
-def print_status(rows: list[dict[str, Any]]) -> None:
-    """One entry per backend: its state and version, then where it is and notes."""
+def _accuracy(meta: dict[str, Any]) -> dict[str, Any]:
+    """The model's accuracy as its metadata records it: the product's figure (what `arnews analyze`
+    gets, the one README quotes) when recorded, else the tagger's own."""
+    if "product_dev_f1" in meta:
+        return {"accuracy": f"F1 {meta['product_dev_f1']:.4f}",
+                "accuracy_detail": f"F1 {meta['product_dev_f1']:.4f}: {meta.get('product_dev_f1_method', '')}; "
+                                   f"the tagger alone, without that step: {meta.get('dev_f1', '?')}"}
+    if "dev_f1" in meta:
+        return {"accuracy": f"F1 {meta['dev_f1']:.4f}",
+                "accuracy_detail": f"F1 {meta['dev_f1']:.4f}: ANERcorp dev span F1 of the tagger alone"}
+    return {"accuracy": "", "accuracy_detail": ""}
+
+
+def _row_name(r: dict[str, Any]) -> str:
+    return r.get("name", "") if r["component"] == "environment" else f"{r['component']} {r.get('name', '')}"
+
+
+def _state(r: dict[str, Any]) -> str:
+    if not r.get("available"):
+        return "not installed"
+    return "builds on first use" if r.get("built") is False else "available"
+
+
+def print_status(rows: list[dict[str, Any]], console: Any = None) -> None:
+    """A table of the backends (state, version, accuracy), then where each one is and notes.
+
+    Paths and notes are printed on lines of their own and never folded by rich (a terminal
+    narrower than a path wraps it itself, so it can still be copied whole).
+    """
+    from rich import box
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(no_wrap=True, style="bold")
-    grid.add_column(overflow="fold")
+    console = console or Console()
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Language data", title_justify="left")
+    names = [_row_name(r) for r in rows]
+    states = [_state(r) for r in rows]
+    scores = [r.get("accuracy") or "" for r in rows]
+    # Names, states and figures are never cut; only a long version string folds on a narrow screen.
+    table.add_column("backend", no_wrap=True, style="bold", min_width=max(map(len, names)))
+    table.add_column("state", no_wrap=True, min_width=max(map(len, states)))
+    # The version column only where it fits at 14 cells or more (it is also listed below).
+    fixed = max(map(len, names)) + max(map(len, states)) + max(map(len, scores + ["accuracy"]))
+    with_version = console.width >= fixed + 14 + 11  # (11: edges, padding and dividers of 4 columns)
+    if with_version:
+        table.add_column("version", overflow="fold")
+    table.add_column("accuracy", no_wrap=True, min_width=max(map(len, scores)))
+    for r, name, state, score in zip(rows, names, states, scores):
+        cells = [name, Text(state, style="green" if r.get("available") else "yellow"), score]
+        if with_version:
+            cells.insert(2, r.get("version") or "")
+        table.add_row(*cells)
+    console.print(table)
     for r in rows:
-        avail = r.get("available")
-        state = "available" if avail else "not installed"
-        if avail and r.get("built") is False:
-            state = "available, builds on first use"
-        right = Text(state, style="green" if avail else "yellow")
-        if r.get("version"):
-            right.append(f"  {r['version']}")
-        for extra in (r.get("path"), r.get("detail")):
-            if extra:
-                right.append(f"\n{extra}", style="dim")
-        grid.add_row(f"{r['component']} {r.get('name', '')}", right)
-        grid.add_row("", "")
-    Console().print(grid)
+        console.print(Text(_row_name(r), style="bold"))
+        for label, value in (("path", r.get("path")), ("version", r.get("version")), ("notes", r.get("detail")),
+                             ("accuracy", r.get("accuracy_detail"))):
+            if value:
+                console.print(Text(f"  {label:<9}", style="dim") + Text(str(value)), soft_wrap=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: keywords carry `keyword` as written and `lemma`
 
 
 # Token kinds that count as words (stats, keywords); hot loops test `kind in WORD_KINDS` directly.

@@ -42,6 +42,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .document import WORD_KINDS, Document, Keyword, Token
+from .morphology.senses import phrase_gloss
 from .normalize import match_key, strip_diacritics
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -652,6 +653,9 @@ def _gloss(c: _Cand) -> str | None:
     if len(c.glosses) == 1:  # a word
         g = c.glosses[0]
         return _most_common(g) if g else None
+    fixed = phrase_gloss(c.terms)  # صاحب السمو الملكي: "His Royal Highness", not word by word
+    if fixed:
+        return fixed
     # In a phrase each word keeps its first sense only ("delegation / Wafd" -> "delegation"):
     # "X / Y" inside a composed English phrase reads as nonsense.
     parts = [_most_common(g).partition(" / ")[0] if g else None for g in c.glosses]

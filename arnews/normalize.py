@@ -132,3 +132,47 @@ _DEDIAC_TABLE = _table(("tatweel", "diacritics"))
 def strip_diacritics(text: str) -> str:
     """Remove diacritics and tatweel only."""
     return text.translate(_DEDIAC_TABLE)
+
+
+# Vowelled lemmas: the lexicon (BAMA) and treebanks (PADT) write the same vowelling differently.
+_FATHA, _DAMMA, _KASRA, _SHADDA = "\u064e", "\u064f", "\u0650", "\u0651"
+_VOWEL_MARKS = frozenset("\u064e\u064f\u0650\u0651")  # what is left after the conventions below
+_LONG_LETTERS = {_FATHA: "\u0627\u0649", _DAMMA: "\u0648", _KASRA: "\u064a"}
+_VOWELLED_TABLE = str.maketrans({**{c: "\u0627" for c in "\u0623\u0625\u0622\u0671\u0670"},
+                                 **dict.fromkeys("\u0640\u0652\u064b\u064c\u064d")})
+
+
+@lru_cache(maxsize=65_536)
+def vowelled_key(lemma: str) -> str:
+    """A vowelled lemma with writing conventions normalised, for comparing vowelled lemmas
+    across sources: tatweel, sukun and tanwin dropped; أ إ آ ٱ and dagger alef → ا; no vowel on
+    a word-initial alef (hamzat wasl); a short vowel before its own long vowel letter dropped
+    (fatha before ا/ى, damma before و, kasra before ي, when that letter has no vowel of its own
+    and is not a consonant before an alef); marks on the last letter dropped except shadda (case
+    endings); marks of a letter in a fixed order. A different short vowel or shadda stays
+    different (شَرْطَة "dash" vs شُرْطَة "police")."""
+    s = unicodedata.normalize("NFC", lemma).translate(_VOWELLED_TABLE)
+    units: list[list] = []  # [letter, [marks]]
+    for ch in s:
+        if ch in _VOWEL_MARKS:
+            if units and ch not in units[-1][1]:
+                units[-1][1].append(ch)
+        else:
+            units.append([ch, []])
+    if units and units[0][0] == "\u0627":
+        units[0][1] = []
+    written = [bool(m) for _, m in units]
+    for i in range(len(units) - 1):
+        nxt = units[i + 1][0]
+        after = units[i + 2][0] if i + 2 < len(units) else ""
+        for v, letters in _LONG_LETTERS.items():
+            if v in units[i][1] and nxt in letters and not written[i + 1] and (v == _FATHA or after not in "\u0627\u0649"):
+                units[i][1].remove(v)
+    if units:
+        units[-1][1] = [m for m in units[-1][1] if m == _SHADDA]
+    return "".join(c + "".join(sorted(m, key=lambda m: (m != _SHADDA, m))) for c, m in units)
+
+
+def is_vowelled(lemma: str) -> bool:
+    """Whether a lemma carries any vowel mark (lexicon names and guessed words often do not)."""
+    return any("\u064b" <= ch <= "\u0651" or ch == "\u0670" for ch in lemma)

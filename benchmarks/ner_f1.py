@@ -33,6 +33,9 @@ from arnews.entities.evaluate import read_bio, report, score  # noqa: E402
 from arnews.entities.mentions import consistent_tags  # noqa: E402
 
 
+PRODUCT_CONTEXT = 5  # the default --context: the figure recorded as the model's product_dev_f1
+
+
 def with_context(sents: list[list[str]], pred: list[list[str]], window: int) -> list[list[str]]:
     """Each sentence's tags after the document-consistency step, its +-window neighbours as the document."""
     out = []
@@ -46,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file")
     ap.add_argument("--ner", default="crf", choices=("crf", "bert", "auto"))
-    ap.add_argument("--context", type=int, default=5,
+    ap.add_argument("--context", type=int, default=PRODUCT_CONTEXT,
                     help="sentences before/after taken as the document for the consistency step "
                          "(0: the sentence alone; -1: plain per-sentence tagging, no document steps)")
     ap.add_argument("--model", help="a CRF model file to score instead of the packaged one (with --ner crf)")

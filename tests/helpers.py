@@ -8,6 +8,19 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "novosti-biden-north-korean-troops-kursk.txt"
 SHARED_DATA = REPO.parent / "shared" / "data"
+# Our own small news corpus (tests/fixtures/news/README.md): equivalence tests run on it on a
+# bare clone, and add the shared corpus when it is present.
+FIXTURE_NEWS = REPO / "tests" / "fixtures" / "news"
+
+
+def news_texts(shared_articles: int = 0) -> list[str]:
+    """The seed, the fixture articles, and the first `shared_articles` SaudiNewsNet articles
+    when ../shared is present."""
+    texts = [SEED.read_text(encoding="utf-8")]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(FIXTURE_NEWS.glob("*.txt"))]
+    corpus = SHARED_DATA / "corpus" / "saudinewsnet"
+    texts += [p.read_text(encoding="utf-8") for p in sorted(corpus.rglob("*.txt"))[:shared_articles]]
+    return texts
 
 
 def shared(*parts: str) -> Path:

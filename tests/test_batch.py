@@ -141,7 +141,7 @@ def test_corpus_summary_counts_and_ranks(sequential):
     from arnews.keywords import corpus_keyword_scores
 
     expected = corpus_keyword_scores([d.extra["keyword_candidates"] for d in ok], top=5)
-    assert [(k["keyword"], k["documents"], k["count"], k["score"]) for k in kws] == \
+    assert [(k["lemma"], k["documents"], k["count"], k["score"]) for k in kws] == \
         [(k["keyword"], k["documents"], k["count"], k["score"]) for k in expected]
 
 
@@ -157,7 +157,7 @@ def test_summary_memory_is_bounded(monkeypatch):
         c.add(DocDigest(f"bad{i}", False, "broken"))
     assert len(c.terms) <= 100 and c.approximate
     assert c.terms["common"][0] == 500
-    assert c.top_keywords(1)[0]["keyword"] == "common"
+    assert c.top_keywords(1)[0]["lemma"] == "common"
     assert c.failed == 10 and len(c.failures) == 3
 
 

@@ -40,7 +40,7 @@ def test_tokenize_json_offsets_slice_the_original(fmt):
     assert res.exit_code == 0, res.stderr
     data = json.loads(res.stdout)
     doc = data["documents"][0] if fmt == "json" else data
-    assert doc["schema_version"] == "1.0"
+    assert doc["schema_version"] == "1.1"
     assert doc["source"] == {"name": str(SEED), "encoding": "utf-8", "bytes": len(SEED_TEXT.encode("utf-8"))}
     assert doc["text"] == SEED_TEXT
     assert len(doc["tokens"]) == 372
@@ -115,7 +115,7 @@ def test_missing_file_reports_one_line_and_still_processes_the_rest():
     assert res.stderr.strip() == "arnews: error: nosuchfile: no such file or directory"
     failed, seed = (json.loads(line) for line in res.stdout.splitlines())
     # Failed inputs stay visible to programs too: a record with ok=false and the reason.
-    assert failed == {"schema_version": "1.0", "source": {"name": "nosuchfile", "encoding": "", "bytes": 0},
+    assert failed == {"schema_version": "1.1", "source": {"name": "nosuchfile", "encoding": "", "bytes": 0},
                       "ok": False, "error": "no such file or directory"}
     assert seed["source"]["name"] == str(SEED) and seed["ok"]
 

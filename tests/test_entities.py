@@ -331,10 +331,10 @@ def test_numpy_tagger_gives_crfsuites_tags():
     on the seed article and on ANERcorp dev when present: 3,000 sentences of real news."""
     from arnews.morphology import get_backend as morphology
 
-    from .helpers import SHARED_DATA
+    from .helpers import SHARED_DATA, news_texts
 
     plain, fast = _tagger_pair()
-    sents = _sentences(SEED.read_text(encoding="utf-8"))
+    sents = [words for text in news_texts() for words in _sentences(text)]
     dev = SHARED_DATA / "ner" / "anercorp" / "dev.tsv"
     if dev.exists():
         sents += [words for words, _ in read_bio(dev)]

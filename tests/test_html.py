@@ -100,7 +100,7 @@ def test_input_text_is_escaped_everywhere(pipe):
 
 def test_batch_report_links_every_document(pipe):
     docs = [pipe.run_text(SEED_TEXT, "one.txt"), pipe.run_text(EVIL, "two.txt")]
-    page = render_report(docs, top=5, summary={"top_keywords": [{"keyword": "قوة", "surface": "القوات", "score": 2.0,
+    page = render_report(docs, top=5, summary={"top_keywords": [{"keyword": "القوات", "lemma": "قوة", "score": 2.0,
                                                                   "documents": 2}], "top_entities": []})
     p = parse(page)
     links = [a["href"] for t, a in p.tags if t == "a"]

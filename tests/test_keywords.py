@@ -36,7 +36,9 @@ def keys(doc, n=None):
 
 def test_ambiguous_lemma_shows_its_senses_but_a_phrase_only_the_first(seed_doc):
     by_lemma = {k.lemma: k for k in seed_doc.keywords}
-    assert by_lemma["مقاطعة"].gloss == "boycott / region"  # مقاطعة كورسك: the province
+    # مقاطعة كورسك: the province. BAMA lists "boycott / region;district;county"; the treebank's
+    # news sense goes first (senses.order_senses), and a keyword shows a gloss's first sense.
+    assert by_lemma["مقاطعة"].gloss == "region"
     for k in seed_doc.keywords:
         if k.kind == "phrase":
             assert " / " not in (k.gloss or ""), k
@@ -171,7 +173,10 @@ def test_keywords_command_rows(fmt, delim):
     res = run("keywords", str(SEED), "--format", fmt)
     assert res.exit_code == 0, res.stderr
     rows = list(csv.DictReader(io.StringIO(res.stdout), delimiter=delim))
-    assert list(rows[0]) == ["document", "rank", "keyword", "kind", "surface", "gloss", "count", "score"]
+    assert list(rows[0]) == ["document", "rank", "keyword", "kind", "surface", "gloss", "count", "score", "lemma"]
+    # keyword: as a reader writes it (no lemma sequence such as قوة كوري شمالي); lemma beside it
+    by_lemma = {r["lemma"]: r["keyword"] for r in rows}
+    assert by_lemma["قوة كوري شمالي"] == "القوات الكورية الشمالية"
     assert [int(r["rank"]) for r in rows[:3]] == [1, 2, 3]
     assert all(float(r["score"]) > 0 for r in rows)
 
@@ -291,3 +296,18 @@ def test_most_common_breaks_ties_like_counter():
     counts = {"b": 2, "a": 3, "c": 3, "d": 1}
     assert _most_common(counts) == Counter(counts).most_common(1)[0][0] == "a"
     assert list(_by_count(counts).items()) == Counter(counts).most_common()
+
+
+def test_phrase_glosses_are_composed_from_the_chosen_senses():
+    text = ("استقبل صاحب السمو الملكي الأمير سلمان خريجي أكاديمية الشرطة. وأكد صاحب السمو الملكي أن أكاديمية "
+            "الشرطة تقوم بدور كبير، وأن المساعدة العسكرية مستمرة وأن حرمات بيوت الناس مصونة. وقال إن المساعدة "
+            "العسكرية ستصل، وإن مواقع التواصل الاجتماعي تنقل الأخبار، وشدد على حرمات بيوت المواطنين وعلى مواقع "
+            "التواصل الاجتماعي.")
+    doc = Pipeline(Settings(top=20)).run_text(text)
+    glosses = {k.surface: k.gloss for k in doc.keywords}
+    assert glosses.get("صاحب السمو الملكي") == "His Royal Highness", glosses  # a fixed expression
+    assert glosses.get("أكاديمية الشرطة") == "academy of police", glosses  # not "academy of line"
+    assert glosses.get("المساعدة العسكرية") == "military assistance", glosses  # not "military assistant"
+    assert glosses.get("حرمات بيوت") == "sanctity of homes", glosses  # not "wife of houses"
+    assert glosses.get("مواقع التواصل الاجتماعي") == "social media sites", glosses
+

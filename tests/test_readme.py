@@ -38,3 +38,10 @@ def test_documented_options_exist():
         if opt.startswith("-j"):
             opt = "--jobs"
         assert opt in help_text, opt
+
+
+def test_readme_is_user_documentation_of_reasonable_length():
+    # Measurement history and implementation detail live in docs/ (benchmarks.md, internals.md).
+    assert len(README.splitlines()) <= 260
+    for page in ("benchmarks.md", "internals.md"):
+        assert f"docs/{page}" in README and (REPO / "docs" / page).is_file()

@@ -6,7 +6,7 @@ import re
 import threading
 
 from .base import WordAnalysis
-from .disambiguate import Candidate, Ranker, build_candidates, dediac, pos_signature
+from .disambiguate import Candidate, Ranker, _gloss, build_candidates, dediac, pos_signature
 
 try:  # choose() on running text in C (_cmorph.c, built at install where there is a compiler)
     from ._cmorph import choose_raw
@@ -20,6 +20,12 @@ _BEFORE_PRONOUN = {"علي": ("على", "عَلَى"), "إلي": ("إلى", "إ�
 MLE_WEIGHT = 4.0
 _SCORE = operator.attrgetter("score")
 _CLITIC_PRONOUNS = frozenset(("ه", "ها", "هم", "هما", "هن", "ي", "ني", "نا", "ك", "كم", "كما", "كن"))
+# Verb collocations the ranker cannot see (it knows the neighbours' POS, not the words): after
+# ما / لا (وما, ولا) these are the verbs دام "as long as" and زال "still", not دامٍ "bloody" or أزال "remove".
+_COLLOCATIONS = {(neg, verb): lemma for lemma, negs, verbs in (
+    ("دام", ("ما",), ("دام", "دامت")), ("زال", ("ما", "لا"), ("زال", "زالت", "يزال", "تزال", "يزالون", "نزال")))
+    for neg in negs for verb in verbs}
+_COLLOCATION_VERBS = frozenset(w for _, w in _COLLOCATIONS)
 
 
 def _non_arabic(word: str) -> WordAnalysis:
@@ -73,12 +79,14 @@ class AnalyzerBackend:
         analyses = self._analyzer.analyze(word)
         if self._keep_features or self._mle is not None:
             # Feature dicts: for training, or for the MLE mark, which is a feature added here.
-            cands = build_candidates(word, analyses, pre_split, self._ranker.prior)
+            cands = build_candidates(word, analyses, pre_split, self._ranker.prior, table=self._ranker.table,
+                                     senses=self._ranker.senses)
             if self._mle is not None:
                 self._mark_mle(word, cands)
             self._ranker.static_score(cands)
         else:  # scored as they are built, no feature dicts (same scores)
-            cands = build_candidates(word, analyses, pre_split, self._ranker.prior, self._ranker.weights)
+            cands = build_candidates(word, analyses, pre_split, self._ranker.prior, self._ranker.weights,
+                                     self._ranker.table, self._ranker.senses)
         cands.sort(key=_SCORE, reverse=True)  # best first, equal scores in build order (a stable sort)
         margin = cands[0].score - cands[1].score if len(cands) > 1 else float("inf")
         sig = pos_signature(cands)
@@ -113,15 +121,21 @@ class AnalyzerBackend:
         analyses = self._analyzer.analyze(dediac(word))
         return dediac(analyses[0].get("lex") or word) if analyses else word
 
+    def first_analysis_gloss(self, word: str) -> str | None:
+        """The gloss of the analyser's first analysis (the BAMA-order baseline of the benchmark)."""
+        analyses = self._analyzer.analyze(dediac(word))
+        return _gloss(analyses[0]) if analyses else None
+
     # -- decoding -----------------------------------------------------------------------------
     def choose(self, words: list[str], pre_split: bool, known_forms: set[str] | None = None,
                all_arabic: bool = False) -> list[Candidate | WordAnalysis]:
         """The best candidate per word (Candidate, or WordAnalysis for non-Arabic words).
         ``all_arabic``: the caller guarantees every word contains Arabic letters."""
         if all_arabic and not pre_split and choose_raw is not None and self.use_c:  # running text: in C
-            return choose_raw(words if isinstance(words, list) else list(words), self._caches[0], self._candidates_raw,
-                              self._ranker.context_weights("raw"), self._ctx_bound["raw"], self._name_clitics,
-                              known_forms if known_forms is not None else set(words))
+            res = choose_raw(words if isinstance(words, list) else list(words), self._caches[0], self._candidates_raw,
+                             self._ranker.context_weights("raw"), self._ctx_bound["raw"], self._name_clitics,
+                             known_forms if known_forms is not None else set(words))
+            return res if _COLLOCATION_VERBS.isdisjoint(words) else self._collocations(words, res, pre_split)
         get = self._caches[bool(pre_split)].get
         if all_arabic:
             entries = [get(w) or self.candidates(w, pre_split) for w in words]
@@ -155,6 +169,17 @@ class AnalyzerBackend:
             elif best.source != "lexicon" and not pre_split:
                 best = self._name_clitics(words[i], cands, best, known_forms if known_forms is not None else set(words))
             out.append(best)
+        return out if _COLLOCATION_VERBS.isdisjoint(words) else self._collocations(words, out, pre_split)
+
+    def _collocations(self, words: list[str], out: list, pre_split: bool) -> list:
+        for i in range(1, len(words)):
+            prev = words[i - 1]
+            lemma = _COLLOCATIONS.get((prev[1:] if prev[:1] in ("و", "ف") else prev, words[i]))  # (ولا يزال)
+            if lemma is not None:
+                verb = next((c for c in self.candidates(words[i], pre_split)[0] if c.pos == "verb" and c.lemma == lemma),
+                            None)
+                if verb is not None:
+                    out[i] = verb
         return out
 
     @staticmethod

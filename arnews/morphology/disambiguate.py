@@ -9,7 +9,10 @@ A linear model scores the candidates (a conditional-logit ranker trained on UD A
 by benchmarks/train_lemma_ranker.py; weights in data/lemma_ranker.json). Features are general
 on purpose: POS, clitics on already-split input, spelling variants, backoff, lemma frequency in
 news text, the POS signature of the neighbouring words, a few shape cues for names. No per-lemma
-weights, so the model does not memorise the training lemmas.
+weights; what it knows of single lemmas is their counts in the treebank (``tb`` features, from
+data/lemma_table.json.gz), the one thing that tells same-letter readings apart (شُرْطَة "police"
+and شَرْطَة "dash" share every other feature). Cross-validated by document, so the figures say
+how that carries to unseen text.
 
 Everything static about a word (its candidates and their static scores) is cached per distinct
 word, so running text costs one dict lookup per token plus a few for ambiguous words.
@@ -24,11 +27,17 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..memo import Memo
+from ..normalize import is_vowelled, vowelled_key
 from .base import WordAnalysis
+from .senses import news_gloss, order_senses
 
 DATA_DIR = Path(__file__).parent / "data"
 MODEL_PATH = DATA_DIR / "lemma_ranker.json"
 PRIOR_PATH = DATA_DIR / "lemma_prior.json.gz"
+TABLE_PATH = DATA_DIR / "lemma_table.json.gz"
+# Score bonus of a reading hand-listed in data/news_senses.tsv: breaks ties between same-letter
+# readings the model cannot tell apart (ملكي "royal" / "proprietary"), no more.
+NEWS_WEIGHT = 0.05
 
 _DIAC_RE = re.compile("[\u064b-\u0652\u0670\u0640\u06d6-\u06ed]")
 _MATCH = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
@@ -222,9 +231,31 @@ def _add_sense(c: Candidate, a: dict, first_stem: str | None) -> None:
         c.gloss = f"{c.gloss} / {g}"
 
 
+def pos_class(pos: str) -> str:
+    """V(erb), A(djective), F(unction word) or N(oun): the grain at which treebank lemma counts
+    are kept (عَسْكَرِيّ is mostly an adjective "military", sometimes a noun "soldier")."""
+    return "V" if pos == "verb" else "A" if pos in ("adj", "adj_num") else "F" if pos in _CLOSED_POS else "N"
+
+
+def table_keys(lemma_diac: str, cls: str) -> tuple[str, str] | None:
+    """The lemma table's keys of a reading: its vowelled lemma, and that with its POS class."""
+    if not is_vowelled(lemma_diac):
+        return None
+    k = vowelled_key(lemma_diac)
+    return k, f"{k}|{cls}"
+
+
 def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: dict[str, float],
-                     weights: dict[str, float] | None = None) -> list[Candidate]:
+                     weights: dict[str, float] | None = None, table: dict[str, float] | None = None,
+                     senses: dict[str, str] | None = None) -> list[Candidate]:
     """Candidates with their static features (not yet scored).
+
+    ``table``: log counts of vowelled lemmas (and lemma + POS class) in the treebank the ranker
+    was trained on (``table_keys``); they tell readings with the same letters apart (شُرْطَة
+    "police" from شَرْطَة "dash", مِن from مَن), which nothing else here does. ``senses``: the
+    treebank's gloss words per vowelled lemma, which order a reading's senses (senses.py), as
+    does the hand-written news_senses.tsv; a reading listed there gets the "news" feature, a
+    fixed tie-breaker (NEWS_WEIGHT), not a learned weight.
 
     With ``weights``: the candidates are scored here instead (``Ranker.static_score``'s sum, the
     same terms in the same order, so the same floats) and get no feature dicts. That is what the
@@ -280,6 +311,22 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
         if src != "spvar":
             t[1] = False
     cands = list(groups.values())
+    news: set[Candidate] = set()  # readings listed in news_senses.tsv
+    dropped = False
+    for c in cands:
+        if c.gloss:
+            learned = senses.get(vowelled_key(c.lemma_diac)) if senses else None
+            g = news_gloss(c.lemma_diac, c.pos, c.gloss)
+            if g == "-":  # a sense news no longer uses (مارك: the German mark): not a reading
+                c.source = "dropped"
+                dropped = True
+            elif g is not None:
+                c.gloss = g
+                news.add(c)
+            elif learned:
+                c.gloss = order_senses(c.gloss, learned)
+    if dropped:
+        cands = [c for c in cands if c.source != "dropped"]
     for c in CLOSED.get(word, ()):
         cand = Candidate(c[0], c[1], c[2], c[3], (), word, (), "lexicon", None)
         tally[cand] = [1, False, True]
@@ -362,6 +409,13 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
                 f.append(("fem_lemma", 1.0))
             if c.pos == "noun_prop" and c.source == "lexicon":
                 f.append(("lexprop&foreign", 1.0 if foreign_shape else 0.0))
+            if c in news:
+                f.append(("news", 1.0))
+            if table and c.source == "lexicon":
+                tk = table_keys(c.lemma_diac, pos_class(c.pos))
+                if tk is not None:
+                    f.append(("tb", table.get(tk[0], 0.0)))
+                    f.append(("tb_cls", table.get(tk[1], 0.0)))
         if wget is None:
             c.feats = {k: v for k, v in f if v}
         else:
@@ -369,23 +423,37 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
     return cands
 
 
+_NOMINAL = frozenset(("noun", "adj", "noun_prop", "adj_num", "noun_num"))
+
+
 def pos_signature(cands: list[Candidate]) -> str:
-    """A weight-independent summary of a word's POS options, used as context for its neighbours."""
-    poss = {c.pos for c in cands if c.source != "guess"}
+    """A weight-independent summary of a word's POS options, used as context for its neighbours.
+    A nominal word whose every reading has the article gets "+al": an indefinite noun before a
+    definite one is the head of a construct (خريجي أكاديمية الشرطة: "academy", not "academic")."""
+    read = [c for c in cands if c.source != "guess"]
+    poss = {c.pos for c in read}
     if not poss:
         return "unk"
     if len(poss) == 1:
-        return next(iter(poss))
-    if poss <= {"noun", "adj", "noun_prop", "adj_num", "noun_num"}:
-        return "nominal"
-    return "amb"
+        sig = next(iter(poss))
+    elif poss <= _NOMINAL:
+        sig = "nominal"
+    else:
+        return "amb"
+    if sig in _NOMINAL or sig == "nominal":
+        if all("ال" in c.proclitics for c in read):
+            return sig + "+al"
+    return sig
 
 
 class Ranker:
     """Linear scorer over candidate features; weights from the shipped JSON model."""
 
-    def __init__(self, weights: dict[str, float] | None = None, prior: dict[str, float] | None = None):
+    def __init__(self, weights: dict[str, float] | None = None, prior: dict[str, float] | None = None,
+                 table: dict[str, float] | None = None, senses: dict[str, str] | None = None):
         self.prior = prior if prior is not None else load_prior()
+        self.table = table if table is not None else load_table()
+        self.senses = senses if senses is not None else load_senses()
         self.weights = weights if weights is not None else load_weights()
 
     @property
@@ -394,6 +462,8 @@ class Ranker:
 
     @weights.setter
     def weights(self, weights: dict[str, float]) -> None:
+        if "news" not in weights:
+            weights = {**weights, "news": NEWS_WEIGHT}
         self._weights = weights
         # Context weights by mode and candidate POS: {mode: {pos: ({prev_sig: w}, {next_sig: w})}}.
         ctx: dict[str, dict[str, tuple[dict[str, float], dict[str, float]]]] = {"split": {}, "raw": {}}
@@ -433,6 +503,22 @@ def load_weights(path: Path = MODEL_PATH) -> dict[str, float]:
             return json.load(fh)["weights"]
     except FileNotFoundError:
         return dict(DEFAULT_WEIGHTS)
+
+
+def load_senses(path: Path = TABLE_PATH) -> dict[str, str]:
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            return json.load(fh).get("senses", {})
+    except FileNotFoundError:
+        return {}
+
+
+def load_table(path: Path = TABLE_PATH) -> dict[str, float]:
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            return json.load(fh)["table"]
+    except FileNotFoundError:
+        return {}
 
 
 def load_prior(path: Path = PRIOR_PATH) -> dict[str, float]:

@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..corpus import CorpusSummary
+from .table import MIN_GLOSS, Column, squash
 
 
 def print_corpus(r, corpus: CorpusSummary) -> None:
@@ -23,24 +24,23 @@ def print_corpus(r, corpus: CorpusSummary) -> None:
     r.console.print(Panel(head, title="corpus", title_align="left", box=box.ROUNDED, expand=False))
     ents = corpus.top_entities(r.top)
     if ents:
-        t = Table(title="Entities across the corpus", title_justify="left", box=box.SIMPLE_HEAD)
-        for name, kw in (("entity", {"justify": "right", "style": "bold"}), ("type", {}),
-                         ("docs", {"justify": "right"}), ("mentions", {"justify": "right"})):
-            t.add_column(name, **kw)
-        for e in ents:
-            t.add_row(r.t(e["entity"]), e["label"].lower(), str(e["documents"]), str(e["mentions"]))
-        r.console.print(t)
+        r.console.print(r.fitted("Entities across the corpus", [
+            Column("entity", [squash(e["entity"]) for e in ents], "right", "bold"),
+            Column("type", [e["label"].lower() for e in ents]),
+            Column("docs", [str(e["documents"]) for e in ents], "right"),
+            Column("mentions", [str(e["mentions"]) for e in ents], "right"),
+        ], []))
     kws = corpus.top_keywords(r.top)
     if kws:
-        t = Table(title="Keywords across the corpus", title_justify="left", box=box.SIMPLE_HEAD)
-        for name, kw in (("keyword", {"justify": "right", "style": "bold"}), ("gloss", {"max_width": 24}),
-                         ("docs", {"justify": "right"}), ("count", {"justify": "right"}),
-                         ("score", {"justify": "right"})):
-            t.add_column(name, **kw)
-        for k in kws:
-            t.add_row(r.t(k["keyword"]), r.t(k["gloss"] or ""), str(k["documents"]), str(k["count"]),
-                      f"{k['score']:.2f}")
-        r.console.print(t)
+        # As a reader writes it (the first document's most frequent form), the lemma beside it.
+        r.console.print(r.fitted("Keywords across the corpus", [
+            Column("keyword", [squash(k["keyword"]) for k in kws], "right", "bold"),
+            Column("lemma", [squash(k["lemma"]) for k in kws], "right"),
+            Column("gloss", [squash(k["gloss"] or "") for k in kws], flexible=True, minimum=MIN_GLOSS),
+            Column("docs", [str(k["documents"]) for k in kws], "right"),
+            Column("count", [str(k["count"]) for k in kws], "right"),
+            Column("score", [f"{k['score']:.2f}" for k in kws], "right"),
+        ], ["gloss", "lemma"]))
     if corpus.failures:
         t = Table(title="Failed inputs", title_justify="left", box=box.SIMPLE_HEAD)
         t.add_column("input", overflow="fold")

@@ -7,8 +7,10 @@ underlined, a tooltip on every word with its lemma, part of speech and English g
 score bars. With several documents a corpus page comes first, linking each document
 (anchors inside the one file).
 
-All document text goes through :func:`html.escape`: ``<script>`` or ``[bold]`` in an
-article is shown literally, never interpreted.
+All document text goes through :func:`_e`: ``<script>`` or ``[bold]`` in an article is shown
+literally, never interpreted, and control characters (ESC, BEL) and bidi overrides/isolates are
+shown as visible escapes as in the terminal tables (a raw U+202E would reverse the rest of its
+paragraph).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import html
 from typing import Any, Iterable
 
 from ..document import Document
+from .text import escape_controls
 
 LABELS = {
     "PERSON": ("person", "شخص"),
@@ -60,19 +63,32 @@ table{border-collapse:collapse;width:100%;font-size:.92rem;margin-bottom:10px}
 th,td{padding:4px 6px;border-bottom:1px solid var(--line);text-align:right;vertical-align:top}
 th{font-weight:bold;color:var(--muted);font-size:.8rem}
 td.num{direction:ltr;text-align:left;font-variant-numeric:tabular-nums}
-td.lemma{font-weight:bold}
+td.lemma{font-weight:bold;white-space:nowrap}
 td.gloss{direction:ltr;text-align:left;color:var(--muted)}
 .chip{padding:0 6px;border-radius:4px;font-size:.8rem;white-space:nowrap}
 .bar{background:#edf2fb;border-radius:3px;height:10px;min-width:70px;direction:ltr}
 td.score{direction:ltr;font-size:.8rem;color:var(--muted)}
 .bar span{display:block;height:10px;border-radius:3px;background:var(--bar)}
 nav.back{font-size:.85rem;margin-top:6px}
+p.none{color:var(--muted)}
+.ctl{font-family:"DejaVu Sans Mono",monospace;font-size:.85em;color:#a00;background:#fbeaea;border-radius:3px}
 a{color:#1f5fb4}
 """
 
 
 def _e(s: Any) -> str:
-    return html.escape("" if s is None else str(s), quote=True)
+    """Text for an attribute: markup escaped, controls as visible escapes."""
+    return html.escape(escape_controls("" if s is None else str(s)), quote=True)
+
+
+def _ctl(escape: str) -> str:
+    return f'<bdi class="ctl" dir="ltr">{escape}</bdi>'
+
+
+def _t(s: Any) -> str:
+    """Text for element content: as _e, each escape isolated left-to-right and marked, so that
+    `\x1b[31m` reads as typed inside Arabic text."""
+    return escape_controls(html.escape("" if s is None else str(s), quote=True), wrap=_ctl)
 
 
 def _short(name: str) -> str:
@@ -142,12 +158,12 @@ def _article(doc: Document, keyword_top: int) -> str:
         j = bisect.bisect_right(tok_starts, a) - 1
         tok = tokens[j] if j >= 0 and tokens[j].start <= a < tokens[j].end else None
         if tok is None:
-            out.append(_e(seg))
+            out.append(_t(seg))
             continue
         cls = "w kw" if in_keyword(a) else "w"
         tip = _tip(tok)
         attr = f' data-tip="{_e(tip)}"' if tip else ""
-        out.append(f'<span class="{cls}"{attr}>{_e(seg)}</span>')
+        out.append(f'<span class="{cls}"{attr}>{_t(seg)}</span>')
     if open_mention is not None:
         out.append("</mark>")
     return "".join(out)
@@ -176,16 +192,22 @@ def _meta(doc: Document) -> str:
     return '<dl class="meta ltr">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
 
 
-def _entities(doc: Document, top: int) -> str:
+_NONE = '<p class="none">{ar} <bdi>({en})</bdi></p>'
+
+
+def _entities(doc: Document) -> str:
     if not doc.entity_groups:
-        return ""
+        if "ner" not in doc.backends:  # the command did not look for entities
+            return ""
+        return "<h2>الكيانات <bdi>(entities)</bdi></h2>" + _NONE.format(ar="لم يُعثر على كيانات",
+                                                                       en="no entities found")
     rows = []
-    for g in doc.entity_groups[:top]:
+    for g in doc.entity_groups:  # every group: the report carries what the data formats carry
         en, ar = LABELS.get(g.label, (g.label.lower(), g.label))
         variants = "، ".join(v for v in g.variants if v != g.canonical)
-        rows.append(f'<tr><td><mark class="ent {_e(g.label)}">{_e(g.canonical)}</mark></td>'
+        rows.append(f'<tr><td><mark class="ent {_e(g.label)}">{_t(g.canonical)}</mark></td>'
                     f'<td><span class="chip {_e(g.label)}">{_e(ar)}</span> <bdi>{_e(en)}</bdi></td>'
-                    f'<td class="num">{g.count}</td><td>{_e(variants)}</td></tr>')
+                    f'<td class="num">{g.count}</td><td>{_t(variants)}</td></tr>')
     return ("<h2>الكيانات <bdi>(entities)</bdi></h2><div class='tw'><table><thead><tr><th>الكيان</th><th>النوع</th><th>العدد</th>"
             "<th>صيغ أخرى</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
 
@@ -193,17 +215,20 @@ def _entities(doc: Document, top: int) -> str:
 def _keywords(doc: Document, top: int) -> str:
     kws = doc.keywords[:top]
     if not kws:
-        return ""
+        if "keywords" not in doc.backends:
+            return ""
+        return ("<h2>الكلمات المفتاحية <bdi>(keywords)</bdi></h2>"
+                + _NONE.format(ar="لم يُعثر على كلمات مفتاحية", en="no keywords found"))
     best = max((k.score for k in kws), default=1.0) or 1.0
     rows = []
     for i, k in enumerate(kws, 1):
         width = max(2, round(100 * k.score / best))
-        rows.append(f'<tr><td class="num">{i}</td><td class="lemma">{_e(k.lemma)}</td><td class="surf">{_e(k.surface)}</td>'
+        rows.append(f'<tr><td class="num">{i}</td><td class="lemma">{_t(k.surface)}</td><td class="surf">{_t(k.lemma)}</td>'
                     f'<td class="gloss">{_e(k.gloss or "")}</td><td class="num">{k.count}</td>'
                     f'<td class="score" title="score {k.score:.3f}"><div class="bar"><span style="width:{width}%"></span></div>'
                     f"{k.score:.2f}</td></tr>")
     return ("<h2>الكلمات المفتاحية <bdi>(keywords)</bdi></h2><div class='tw'><table><thead><tr><th>#</th><th>الكلمة</th>"
-            "<th>كما وردت</th><th>gloss</th><th>العدد</th><th>الوزن</th></tr></thead><tbody>"
+            "<th>الصيغة المعجمية <bdi>(lemma)</bdi></th><th>gloss</th><th>العدد</th><th>الوزن</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table></div>")
 
 
@@ -212,7 +237,9 @@ def document_section(doc: Document, top: int, anchor: str, back: bool = False) -
     if doc.tokens:
         parts.append(_legend(with_entities=bool({"ner", "entities"} & set(doc.backends)) or bool(doc.entities)))
         parts.append('<div class="cols"><div class="text" lang="ar" dir="auto">' + _article(doc, top) + "</div><div>"
-                     + _entities(doc, top) + _keywords(doc, top) + "</div></div>")
+                     + _entities(doc) + _keywords(doc, top) + "</div></div>")
+    elif doc.ok:  # an empty input: the same sections as any document, each saying none was found
+        parts.append(_entities(doc) + _keywords(doc, top))
     if back:
         parts.append('<nav class="back"><a href="#corpus">↑ corpus</a></nav>')
     parts.append("</section>")
@@ -235,10 +262,11 @@ def corpus_section(docs: list[Document], anchors: list[str], summary: dict[str, 
         if kws:
             best = max((float(k.get("score") or 0) for k in kws), default=1.0) or 1.0
             parts.append("<h2>الكلمات المفتاحية في المدوّنة <bdi>(corpus keywords)</bdi></h2><div class='tw'><table><thead><tr>"
-                         "<th>الكلمة</th><th>كما وردت</th><th>gloss</th><th>وثائق</th><th>الوزن</th></tr></thead><tbody>")
+                         "<th>الكلمة</th><th>الصيغة المعجمية <bdi>(lemma)</bdi></th><th>gloss</th><th>وثائق</th><th>الوزن</th>"
+                         "</tr></thead><tbody>")
             for k in kws[:top]:
                 width = max(2, round(100 * float(k.get("score") or 0) / best))
-                parts.append(f'<tr><td class="lemma">{_e(k.get("keyword"))}</td><td>{_e(k.get("surface", ""))}</td>'
+                parts.append(f'<tr><td class="lemma">{_e(k.get("keyword"))}</td><td>{_e(k.get("lemma"))}</td>'
                              f'<td class="gloss">{_e(k.get("gloss") or "")}</td>'
                              f'<td class="num">{_e(k.get("documents", ""))}</td>'
                              f'<td><div class="bar"><span style="width:{width}%"></span></div></td></tr>')

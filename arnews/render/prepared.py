@@ -55,9 +55,13 @@ class Prepared:
 
 
 class DocumentFormatter:
-    """Document -> Prepared for one view and format; picklable, so workers can run it."""
+    """Document -> Prepared for one view and format; picklable, so workers can run it.
 
-    def __init__(self, view: str, fmt: str, top: int | None = 10, per_document: bool = True):
+    `top`: at most this many keywords and frequent words per document (None: all the pipeline
+    made, see records.computed_rows); entity groups are never cut.
+    """
+
+    def __init__(self, view: str, fmt: str, top: int | None = None, per_document: bool = True):
         self.view, self.fmt, self.top, self.per_document = view, fmt, top, per_document
         self._buf: io.StringIO | None = None
         self._rows: RowWriter | None = None

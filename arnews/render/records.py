@@ -8,11 +8,44 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from ..document import SCHEMA_VERSION, Document, EntityGroup, Keyword, Token
 
 VIEWS = ("analyze", "tokens", "lemmas", "entities", "keywords")
+
+# Data formats (json, jsonl, csv, tsv, html) carry every entity group, and this many keywords and
+# frequent words, or --top's number when it is larger: --top shapes tables, never what a program gets.
+DATA_ROWS = 20
+
+
+def computed_rows(top: int) -> int:
+    """How many keywords and frequent words the pipeline makes for a run with --top `top`."""
+    return max(top, DATA_ROWS)
+
+
+class FrequentWord(NamedTuple):
+    """A frequent word: as written most often, its normalised key (what was counted), and the count."""
+
+    word: str
+    norm: str
+    count: int
+
+
+def frequent_words(doc: Document) -> list[FrequentWord]:
+    """doc.top_words with each normalised key shown as the text writes it most often (first seen on ties)."""
+    wanted = {w: {} for w, _ in doc.top_words}
+    if not wanted:
+        return []
+    for t in doc.tokens:
+        forms = wanted.get(t.norm)
+        if forms is not None:
+            forms[t.text] = forms.get(t.text, 0) + 1
+    out = []
+    for norm, count in doc.top_words:
+        forms = wanted[norm]
+        out.append(FrequentWord(max(forms, key=forms.__getitem__) if forms else norm, norm, count))
+    return out
 
 
 def _token(t: Token, with_morph: bool) -> dict[str, Any]:
@@ -36,7 +69,9 @@ def _group(g: EntityGroup) -> dict[str, Any]:
 
 def _keyword(k: Keyword, rank: int) -> dict[str, Any]:
     return {
-        "rank": rank, "keyword": k.lemma, "kind": k.kind, "surface": k.surface, "gloss": k.gloss,
+        # keyword: as a reader writes it (its most frequent written form without clitics); lemma: what
+        # grouped its forms; surface: the same as keyword (its name before schema 1.0 showed lemmas).
+        "rank": rank, "keyword": k.surface, "lemma": k.lemma, "kind": k.kind, "surface": k.surface, "gloss": k.gloss,
         "count": k.count, "score": round(k.score, 4), "surfaces": k.surfaces,
         "offsets": [list(o) for o in k.offsets],
     }
@@ -45,7 +80,10 @@ def _keyword(k: Keyword, rank: int) -> dict[str, Any]:
 def document_dict(doc: Document, view: str = "analyze", top: int | None = None, *,
                   tokens: bool = True) -> dict[str, Any]:
     """One document as JSON-ready data. Always carries the original text so offsets can be checked.
-    (`tokens=False`: the tokens list is left empty, for document_json_parts.)"""
+
+    Every entity group; at most `top` keywords and frequent words (None: all the document has).
+    (`tokens=False`: the tokens list is left empty, for document_json_parts.)
+    """
     d: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "source": {"name": doc.source.name, "encoding": doc.source.encoding, "bytes": doc.source.size_bytes},
@@ -65,12 +103,11 @@ def document_dict(doc: Document, view: str = "analyze", top: int | None = None, 
         d["tokens"] = [_token(t, view != "tokens") for t in doc.tokens] if tokens else []
         d["sentences"] = [{"start": s.start, "end": s.end, "tokens": [s.token_start, s.token_end]} for s in doc.sentences]
     if view == "analyze":
-        d["top_words"] = [{"word": w, "count": c} for w, c in doc.top_words]
+        d["top_words"] = [{"word": w.word, "norm": w.norm, "count": w.count} for w in frequent_words(doc)[:top]]
     if view in ("analyze", "entities"):
-        groups = doc.entity_groups if top is None or view == "entities" else doc.entity_groups[:top]
-        d["entities"] = [_group(g) for g in groups]
+        d["entities"] = [_group(g) for g in doc.entity_groups]
     if view in ("analyze", "keywords"):
-        d["keywords"] = [_keyword(k, i) for i, k in enumerate(doc.keywords, 1)]
+        d["keywords"] = [_keyword(k, i) for i, k in enumerate(doc.keywords[:top], 1)]
     return d
 
 
@@ -109,12 +146,13 @@ COLUMNS = {
     "lemmas": ["document", "index", "token", "start", "end", "lemma", "lemma_diac", "pos", "gloss",
                "proclitics", "stem", "enclitics", "analysis_source"],
     "entities": ["document", "entity", "label", "count", "first_start", "variants", "mentions"],
-    "keywords": ["document", "rank", "keyword", "kind", "surface", "gloss", "count", "score"],
-    "analyze": ["document", "section", "rank", "text", "label", "count", "score", "gloss", "start", "end"],
+    "keywords": ["document", "rank", "keyword", "kind", "surface", "gloss", "count", "score", "lemma"],
+    "analyze": ["document", "section", "rank", "text", "label", "count", "score", "gloss", "start", "end", "lemma"],
 }
 
 
 def document_rows(doc: Document, view: str, top: int | None = None) -> Iterable[dict[str, Any]]:
+    """Every entity group; at most `top` keywords and frequent words (None: all the document has)."""
     name = doc.source.name
     if view in ("tokens", "lemmas"):
         for i, t in enumerate(doc.tokens):
@@ -132,20 +170,21 @@ def document_rows(doc: Document, view: str, top: int | None = None) -> Iterable[
                    "first_start": g.first_start, "variants": "|".join(g.variants),
                    "mentions": " ".join(f"{m.start}:{m.end}" for m in g.mentions)}
     elif view == "keywords":
-        for i, k in enumerate(doc.keywords, 1):
-            yield {"document": name, "rank": i, "keyword": k.lemma, "kind": k.kind, "surface": k.surface,
-                   "gloss": k.gloss, "count": k.count, "score": round(k.score, 4)}
-    else:  # analyze: one row per summary item
-        for i, (w, c) in enumerate(doc.top_words, 1):
-            yield {"document": name, "section": "word", "rank": i, "text": w, "count": c}
-        for i, g in enumerate(doc.entity_groups[:top] if top else doc.entity_groups, 1):
+        for i, k in enumerate(doc.keywords[:top], 1):
+            yield {"document": name, "rank": i, "keyword": k.surface, "kind": k.kind, "surface": k.surface,
+                   "gloss": k.gloss, "count": k.count, "score": round(k.score, 4), "lemma": k.lemma}
+    else:  # analyze: one row per summary item (words and keywords as written; every entity group)
+        for i, w in enumerate(frequent_words(doc)[:top], 1):
+            yield {"document": name, "section": "word", "rank": i, "text": w.word, "count": w.count}
+        for i, g in enumerate(doc.entity_groups, 1):
             yield {"document": name, "section": "entity", "rank": i, "text": g.canonical, "label": g.label,
                    "count": g.count, "start": g.mentions[0].start if g.mentions else g.first_start,
                    "end": g.mentions[0].end if g.mentions else None}
-        for i, k in enumerate(doc.keywords, 1):
-            yield {"document": name, "section": "keyword", "rank": i, "text": k.lemma, "label": k.kind,
+        for i, k in enumerate(doc.keywords[:top], 1):
+            yield {"document": name, "section": "keyword", "rank": i, "text": k.surface, "label": k.kind,
                    "count": k.count, "score": round(k.score, 4), "gloss": k.gloss,
-                   "start": k.offsets[0][0] if k.offsets else None, "end": k.offsets[0][1] if k.offsets else None}
+                   "start": k.offsets[0][0] if k.offsets else None, "end": k.offsets[0][1] if k.offsets else None,
+                   "lemma": k.lemma}
 
 
 class _LineFeed:

@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Iterator
 
 from ..corpus import CorpusSummary
 from ..document import SCHEMA_VERSION, Document
-from .records import RowWriter, dumps
+from .records import RowWriter, computed_rows, dumps
 
 if TYPE_CHECKING:  # pragma: no cover
     from .prepared import DocumentFormatter, Prepared
@@ -132,10 +132,25 @@ def atomic_output(path: str | None) -> Iterator[IO[str]]:
     f.commit()
 
 
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def file_width() -> int:
+    """Table width for -o FILE: COLUMNS when set, else 100."""
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else 100
+
+
 class Sink:
     def __init__(self, view: str, fmt: str, output: str | None, bidi: str = "auto", top: int = 10,
                  summary: bool = True, per_document: bool = True):
+        # top: rows per table; data formats get every entity and data_top keywords and words.
         self.view, self.fmt, self.output, self.top = view, fmt, output, top
+        self.data_top = computed_rows(top)
         self.bidi = bidi
         self.show_summary = summary
         self.per_document = per_document
@@ -161,10 +176,13 @@ class Sink:
 
             # Colour only for a terminal; rich also honours NO_COLOR. A file gets plain text.
             # make_console: a broken pipe ends the run quietly (exit 0), not with rich's exit 1.
+            # Width: the terminal's (rich's default, which also honours COLUMNS); a file gets
+            # COLUMNS or 100, never the width of whatever terminal started the run.
             console = make_console(file=self._stream, no_color=bool(os.environ.get("NO_COLOR")) or None,
-                              force_terminal=False if self.output else None, soft_wrap=False,
-                              width=None if not self.output else 100)
-            self._table = TableRenderer(console, reorder=bidi_mode(self.bidi), top=self.top)
+                                   force_terminal=False if self.output else None, soft_wrap=False,
+                                   width=file_width() if self.output else None)
+            screen = not self.output and _isatty(self._stream)
+            self._table = TableRenderer(console, reorder=bidi_mode(self.bidi, screen), top=self.top)
         elif self.fmt in ("csv", "tsv"):
             self._rows = RowWriter(self._stream, self.view, self.fmt)
         elif self.fmt == "html":
@@ -179,7 +197,7 @@ class Sink:
         if self._formatter is None:
             from .prepared import DocumentFormatter
 
-            self._formatter = DocumentFormatter(self.view, self.fmt, self.top, self.per_document)
+            self._formatter = DocumentFormatter(self.view, self.fmt, None, self.per_document)
         return self._formatter
 
     def add(self, item: "Document | Prepared") -> None:
@@ -222,15 +240,15 @@ class Sink:
         if self.fmt == "html":
             from .html import render_report
 
-            summary = self.corpus.to_dict(self.top) if want_summary or len(self._html_docs) > 1 else None
-            s.write(render_report(self._html_docs, top=self.top, summary=summary))
+            summary = self.corpus.to_dict(self.data_top) if want_summary or len(self._html_docs) > 1 else None
+            s.write(render_report(self._html_docs, top=self.data_top, summary=summary))
         elif self.fmt == "json":
             s.write("\n]")
             if want_summary:
-                s.write(', "corpus": ' + dumps(self.corpus.to_dict(self.top)))
+                s.write(', "corpus": ' + dumps(self.corpus.to_dict(self.data_top)))
             s.write("}\n")
         elif self.fmt == "jsonl" and want_summary and not self.per_document:
-            s.write(dumps({"schema_version": SCHEMA_VERSION, "corpus": self.corpus.to_dict(self.top)}) + "\n")
+            s.write(dumps({"schema_version": SCHEMA_VERSION, "corpus": self.corpus.to_dict(self.data_top)}) + "\n")
         elif self._table is not None and want_summary:
             from .corpus_table import print_corpus
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from typing import Callable
 
 _BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI_CONTROLS + "\u2028\u2029]")
@@ -34,11 +35,30 @@ def neutralize(text: str) -> str:
     return _UNSAFE_RE.sub(_escape, text)
 
 
-def bidi_mode(choice: str) -> bool:
-    """Whether to reorder right-to-left text for display: on, off, or auto (terminal sniffing)."""
+def escape_controls(text: str, wrap: Callable[[str], str] | None = None) -> str:
+    """Controls and bidi overrides as visible escapes, line structure kept (for HTML, which wraps
+    the text itself): a raw U+202E would reverse the rest of its paragraph, ESC or BEL would reach
+    a terminal that shows the page source. `wrap` may dress each escape (e.g. in markup)."""
+
+    def sub(m: re.Match[str]) -> str:
+        if m.group(0) in "\r\u2028\u2029":
+            return m.group(0)
+        return wrap(_escape(m)) if wrap else _escape(m)
+
+    return _UNSAFE_RE.sub(sub, text)
+
+
+def bidi_mode(choice: str, screen: bool) -> bool:
+    """Whether to reorder right-to-left text for display: on, off, or auto.
+
+    `screen`: the output is a terminal screen (standard output is a TTY, no -o). Visual order is
+    only ever right for a screen: a file, pipe or redirect must hold the text's own logical order
+    whatever TMUX/TERM say, so auto (and ARNEWS_BIDI=on) reorder nothing there; only --bidi on
+    forces it.
+    """
     if choice == "on":
         return True
-    if choice == "off":
+    if choice == "off" or not screen:
         return False
     env = os.environ.get("ARNEWS_BIDI", "").lower()
     if env in ("on", "off"):
