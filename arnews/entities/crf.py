@@ -145,6 +145,25 @@ class CrfBackend:
         with self._lock:
             return self._tag_sentences(sentences)
 
+    def label_marginals(self, words: list[str], labels: tuple[str, ...], analyses: list | None = None):
+        """P(word i has label j) under the CRF (crfsuite's forward-backward), as a numpy array
+        [len(words), len(labels)]: `labels` are BIO tags, and a BILOU model's U-/L- mass is
+        added to B-/I-. For combining the CRF with another model (entities/encoder.py)."""
+        import numpy as np
+
+        with self._lock:
+            if words and self.use_morph and analyses is None:
+                analyses = self._analyse(words)
+            tagger = self._crfsuite()
+            tagger.set(self.extractor.sentence(words, analyses))
+            col = {lab: i for i, lab in enumerate(labels)}
+            out = np.zeros((len(words), len(labels)))
+            for lab in tagger.labels():
+                j = col.get(_TO_BIO[lab] if self.bilou else lab)
+                if j is not None:
+                    out[:, j] += [tagger.marginal(lab, t) for t in range(len(words))]
+        return out
+
     def _tag_sentences(self, sentences: list[tuple[list[str], list | None]]) -> list[list[str]]:
         self._tagged += len(sentences)
         if self._chain is None and self._tagged > SWITCH_AFTER:
