@@ -167,11 +167,12 @@ class BaseFile:
             o += 21
             self.tensors[name] = (dtype, cnt, off)
 
-    def pieces(self) -> dict[str, int]:
+    def pieces(self) -> dict[bytes, int]:
+        """UTF-8 piece -> id (bytes keys: decoding 250k pieces would double the load time)."""
         o, n = self._blob
         blob = bytes(self._buf[o:o + n])
         offs = self.offsets.tolist()
-        return {blob[a:b].decode("utf-8", "replace"): i for i, (a, b) in enumerate(zip(offs, offs[1:]))}
+        return dict(zip(map(blob.__getitem__, map(slice, offs, offs[1:])), range(len(offs) - 1)))
 
     def norm_table(self) -> dict[int, str]:
         """The tokenizer's per-character normalisation (a str.translate table)."""
@@ -214,8 +215,9 @@ class Tokenizer:
         self.scores = base.scores.tolist()
         self.unk = base.unk
         self.unk_score = min(self.scores) - 10.0
-        self.max_bytes = max(len(p.encode()) for p in self.ids)
+        self.max_bytes = int(np.diff(base.offsets).max())
         self.norm = base.norm_table()
+        self.marker = self.ids[_META_CHAR.encode()]
         self._words: dict[str, list[int]] = {}
 
     def normalize(self, text: str) -> str:
@@ -229,8 +231,11 @@ class Tokenizer:
     def encode(self, text: str) -> list[int]:
         """Piece ids of `text` without <s> and </s> (e5.c's tok_content)."""
         s = self.normalize(text)
+        b = s.encode()
+        cs = [0]  # byte offset of each character
+        for c in s:
+            cs.append(cs[-1] + len(c.encode()))
         n = len(s)
-        nbytes = [len(c.encode()) for c in s]
         best = [-1e30] * (n + 1)
         best[0] = 0.0
         back: list[tuple[int, int]] = [(0, 0)] * (n + 1)
@@ -238,12 +243,11 @@ class Tokenizer:
         for i in range(n):
             if best[i] <= -1e29:
                 continue
-            size = 0
+            bi = cs[i]
             for e in range(i + 1, n + 1):
-                size += nbytes[e - 1]
-                if size > maxb:
+                if cs[e] - bi > maxb:
                     break
-                idx = ids.get(s[i:e])
+                idx = ids.get(b[bi:cs[e]])
                 if idx is not None and idx != unk:
                     sc = best[i] + scores[idx]
                     if sc > best[e]:
@@ -262,7 +266,7 @@ class Tokenizer:
         """A word's pieces (cached: news repeats its words)."""
         got = self._words.get(word)
         if got is None:
-            got = self.encode(word) or [self.ids[_META_CHAR]]
+            got = self.encode(word) or [self.marker]
             if len(self._words) > 200_000:
                 self._words.clear()
             self._words[word] = got
@@ -270,7 +274,33 @@ class Tokenizer:
 
 
 # -- the forward pass (one source of truth: numpy at run time, torch in training) ---------------
+def _one_blas_thread():
+    """A context in which BLAS runs one thread: the attention products are many small matrices,
+    and OpenBLAS's threads cost more than they save there (0.73 s against 0.014 s for a
+    document's 144 products on a busy 2-core machine). A null context without threadpoolctl."""
+    global _LIMIT
+    if _LIMIT is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            ctl = ThreadpoolController()
+            _LIMIT = lambda: ctl.limit(limits=1, user_api="blas")  # noqa: E731
+        except Exception:  # pragma: no cover - threadpoolctl comes with the encoder extra
+            import contextlib
+
+            _LIMIT = contextlib.nullcontext
+    return _LIMIT()
+
+
+_LIMIT = None
+
+
 class NumpyOps:
+    @staticmethod
+    def bmm(a, b):
+        with _one_blas_thread():
+            return np.ascontiguousarray(a) @ np.ascontiguousarray(b)
+
     @staticmethod
     def mean(x):
         return x.mean(-1, keepdims=True)
@@ -299,6 +329,10 @@ class TorchOps:
 
         self.torch = torch
         self.exp, self.tanh, self.rsqrt = torch.exp, torch.tanh, torch.rsqrt
+
+    @staticmethod
+    def bmm(a, b):
+        return a @ b
 
     @staticmethod
     def mean(x):
@@ -359,25 +393,27 @@ def forward(x, mask_bias, layers: Sequence[Layer], cfg: Config, ops):
     def heads(t):
         return t.reshape(b, n, nh, hd).swapaxes(1, 2)
 
+    x = x.reshape(b * n, h)  # the linear maps as one 2-D product each (numpy loops over a 3-D stack)
     for ly in layers:
         q = heads(x @ ly.q_w + ly.q_b)
         k = heads(x @ ly.k_w + ly.k_b)
         v = heads(x @ ly.v_w + ly.v_b)
-        s = (q @ k.swapaxes(-1, -2)) * scale + mask_bias
+        s = ops.bmm(q, k.swapaxes(-1, -2)) * scale + mask_bias
         p = ops.exp(s - ops.amax(s))
         p = p / ops.sum(p)
-        ctx = (p @ v).swapaxes(1, 2).reshape(b, n, h)
+        ctx = ops.bmm(p, v).swapaxes(1, 2).reshape(b * n, h)
         x = layer_norm(x + (ctx @ ly.ao_w + ly.ao_b), ly.aln_w, ly.aln_b, cfg.eps, ops)
         mid = gelu(x @ ly.fi_w + ly.fi_b, ops)
         x = layer_norm(x + (mid @ ly.fo_w + ly.fo_b), ly.oln_w, ly.oln_b, cfg.eps, ops)
-    return x
+    return x.reshape(b, n, h)
 
 
 def base_layer(base: BaseFile, i: int) -> dict[str, np.ndarray]:
-    """Layer i of the base model as float32 arrays, matrices transposed to [n_in, n_out]."""
+    """Layer i of the base model as float32 arrays, matrices as [n_in, n_out] (transposed views:
+    BLAS reads them as they are stored)."""
     out = {}
     for m in MATRICES:
-        out[m + "_w"] = np.ascontiguousarray(base.q4_rows(f"l{i}.{m}.w").T)
+        out[m + "_w"] = base.q4_rows(f"l{i}.{m}.w").T
         out[m + "_b"] = base.f32(f"l{i}.{m}.b")
     for m in NORMS:
         out[m + "_w"] = base.f32(f"l{i}.{m}.w")
