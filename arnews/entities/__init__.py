@@ -45,7 +45,7 @@ def get_backend(name: str = "auto") -> NerBackend:
             encoder's base weights are altered).
         ValueError: unknown name.
     """
-    from . import bert, encoder
+    from . import bert, e5file
 
     if name == "auto":
         if bert.is_available():
@@ -53,7 +53,7 @@ def get_backend(name: str = "auto") -> NerBackend:
                 return get_backend("bert")
             except Exception as exc:  # model folder present but unusable (no torch ...): embedded model
                 log.warning("BERT NER model found but not usable (%s); using the embedded CRF", exc)
-        name = "encoder+crf" if encoder.is_available() else "crf"
+        name = "encoder+crf" if e5file.is_available() else "crf"
     if name not in BACKENDS[1:]:
         raise ValueError(f"unknown NER backend {name!r}; choose from: {', '.join(BACKENDS)}")
     with _LOCK:
@@ -64,9 +64,13 @@ def get_backend(name: str = "auto") -> NerBackend:
 
                 backend = CrfBackend()
             elif name == "encoder":
-                backend = encoder.EncoderBackend()
+                from .encoder import EncoderBackend
+
+                backend = EncoderBackend()
             elif name == "encoder+crf":
-                backend = encoder.CombinedBackend(get_backend("encoder"), get_backend("crf"))
+                from .encoder import CombinedBackend
+
+                backend = CombinedBackend(get_backend("encoder"), get_backend("crf"))
             else:
                 backend = bert.BertBackend()
             _LOADED[name] = backend

