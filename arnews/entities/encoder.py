@@ -391,19 +391,19 @@ def windows(tok: Tokenizer, sentences: Sequence[Sequence[str]], size: int = WIND
     return out
 
 
+# BIO-legal steps: I-X only after B-X or I-X, and not first.
+_ALLOWED = np.array([[-np.inf if lab.startswith("I-") and prev[2:] != lab[2:] else 0.0 for lab in BIO_LABELS]
+                     for prev in BIO_LABELS])
+_START = np.array([-np.inf if lab.startswith("I-") else 0.0 for lab in BIO_LABELS])
+
+
 def bio_viterbi(scores: np.ndarray) -> list[int]:
     """Best label sequence (BIO_LABELS ids) whose I-X follows B-X or I-X, for per-word log-scores [n, 9]."""
     n, nl = scores.shape
     if n == 0:
         return []
-    allowed = np.zeros((nl, nl))
-    for j, lab in enumerate(BIO_LABELS):
-        if lab.startswith("I-"):
-            for i, prev in enumerate(BIO_LABELS):
-                if prev[2:] != lab[2:]:
-                    allowed[i, j] = -np.inf
-    start = np.array([-np.inf if lab.startswith("I-") else 0.0 for lab in BIO_LABELS])
-    delta = scores[0] + start
+    allowed = _ALLOWED
+    delta = scores[0] + _START
     back = np.zeros((n, nl), dtype=np.intp)
     for t in range(1, n):
         cand = delta[:, None] + allowed
@@ -460,6 +460,9 @@ class EncoderModel:
     def _embed_rows(self, ids: np.ndarray) -> np.ndarray:
         """Word-embedding rows of `ids`, dequantised only for pieces this process has seen."""
         new = [i for i in np.unique(ids).tolist() if i not in self._rows]
+        if len(self._rows) + len(new) > 100_000:  # a batch worker's memory stays bounded (~150 MB at most)
+            self._rows = {}
+            new = np.unique(ids).tolist()
         if new:
             for i, row in zip(new, self.base.q4_rows("emb.word", np.array(new))):
                 self._rows[i] = row
