@@ -1,6 +1,7 @@
 """Train the `encoder` NER backend's adapters (arnews/entities/data/encoder.npz + encoder.json).
 
     python benchmarks/train_encoder.py [--train TRAIN.tsv] [--dev DEV.tsv] [--layers 6] [--frozen 4] [--epochs 3]
+    python benchmarks/train_encoder.py --stop-after 2     # the shipped file (2 of 3 scheduled epochs)
     python benchmarks/train_encoder.py --tune-only      # re-tune the CRF combination weight only
     (or: python benchmarks/train_ner.py --backend encoder [same options])
 
@@ -195,7 +196,8 @@ def evaluate(model, sents, wins, states, torch, max_tokens):
 
 
 def tune_weight(dev_sents, weights, adapters=E.ADAPTERS, meta=E.META):
-    """Dev F1 of encoder+crf for each weight (numpy product path), best stored in the metadata."""
+    """Dev F1 of encoder+crf (the product's combination, encoder.combine) for each weight; the
+    best (with the document step, as ner_f1.py scores) is stored in the metadata."""
     from arnews.entities import get_backend
     from arnews.entities.mentions import consistent_tags
 
@@ -204,11 +206,10 @@ def tune_weight(dev_sents, weights, adapters=E.ADAPTERS, meta=E.META):
     words = [w for w, _ in dev_sents]
     gold = [t for _, t in dev_sents]
     lps = enc.model.log_probs(words)
-    margs = [crf.label_marginals(w, E.BIO_LABELS) for w in words]
+    crf_scores = [crf.label_scores(w) for w in words]
     results = {}
     for lam in weights:
-        pred = [[E.BIO_LABELS[j] for j in E.bio_viterbi(np.log(np.maximum(m, 1e-9)) + lam * lp)]
-                for m, lp in zip(margs, lps)]
+        pred = [E.combine(c, lp, lam) if w else [] for w, c, lp in zip(words, crf_scores, lps)]
         plain = score(gold, pred)["ALL"][2]
         ctx = []
         for i in range(len(words)):  # ner_f1.py's default document step (+-5 sentences)
@@ -220,7 +221,8 @@ def tune_weight(dev_sents, weights, adapters=E.ADAPTERS, meta=E.META):
     info = json.loads(Path(meta).read_text(encoding="utf-8"))
     info["encoder_weight"] = best
     info["combination"] = {
-        "rule": "CRF log-marginals (BILOU summed to BIO) + encoder_weight * encoder log-probs, BIO-legal Viterbi",
+        "rule": "CRF state scores + encoder_weight * encoder log-prob of each label's BIO form, CRF transitions "
+                "and Viterbi (arnews.entities.encoder.combine)",
         "crf_version": crf.version,
         "dev_f1_by_weight": {f"{k:g}": {"plain": round(v[0], 4), "with_document_step": round(v[1], 4)}
                              for k, v in results.items()},
@@ -243,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--alpha", type=float, default=32)
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--stop-after", type=int, default=0, metavar="N",
+                    help="stop after N epochs (the learning-rate schedule still spans --epochs); "
+                         "the shipped file: --epochs 3 --stop-after 2")
     ap.add_argument("--batch-tokens", type=int, default=512, help="pieces per batch, padding included")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
@@ -284,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(tw)} train windows, {len(plan)} batches/epoch, {len(vocab)} pieces, "
           f"{sum(p.numel() for p in params)} trained parameters", flush=True)
     best, history = -1.0, []
-    for ep in range(args.epochs):
+    for ep in range(min(args.epochs, args.stop_after or args.epochs)):
         t0 = time.perf_counter()
         random.shuffle(plan)
         for bi, b in enumerate(plan):
@@ -314,7 +319,8 @@ def main(argv: list[str] | None = None) -> int:
             "training_data": "ANERcorp train (../shared/data/ner/anercorp/train.tsv); dev for epoch and weight choice",
             "layers": args.layers, "adapted_layers": list(range(args.frozen, args.layers)), "lora_rank": args.rank,
             "lora_alpha": args.alpha,
-            "params": {"epochs": args.epochs, "lr": args.lr, "batch_tokens": args.batch_tokens, "seed": args.seed,
+            "params": {"epochs": args.epochs, "stop_after": args.stop_after or args.epochs, "lr": args.lr,
+                       "batch_tokens": args.batch_tokens, "seed": args.seed,
                        "window": E.WINDOW, "optimizer": "AdamW wd 0.01, 5% warmup, linear decay",
                        "autocast": "bf16"},
             "history": history, "dev_f1_torch": round(best, 4),

@@ -399,11 +399,17 @@ _START = np.array([-np.inf if lab.startswith("I-") else 0.0 for lab in BIO_LABEL
 
 def bio_viterbi(scores: np.ndarray) -> list[int]:
     """Best label sequence (BIO_LABELS ids) whose I-X follows B-X or I-X, for per-word log-scores [n, 9]."""
+    return viterbi(scores, _ALLOWED, _START)
+
+
+def viterbi(scores: np.ndarray, trans: np.ndarray, start: np.ndarray | None = None) -> list[int]:
+    """Best path for per-word label scores [n, labels] plus transition scores [from, to] (ties:
+    the lower label id, as crfsuite)."""
     n, nl = scores.shape
     if n == 0:
         return []
-    allowed = _ALLOWED
-    delta = scores[0] + _START
+    allowed = trans
+    delta = scores[0] + (start if start is not None else 0.0)
     back = np.zeros((n, nl), dtype=np.intp)
     for t in range(1, n):
         cand = delta[:, None] + allowed
@@ -537,9 +543,11 @@ class EncoderBackend:
 
 
 class CombinedBackend:
-    """`--ner encoder+crf`: product of experts. Each word's score for a BIO label is the CRF's
-    log-marginal plus `weight` times the encoder's log-probability; a BIO-legal Viterbi picks the
-    tags. The weight is tuned on ANERcorp dev and stored in data/encoder.json."""
+    """`--ner encoder+crf`: the encoder's log-probabilities as one more CRF feature. Each word's
+    score for a CRF label is the CRF's own state score plus `weight` times the encoder's
+    log-probability of that label's BIO form; the CRF's transitions and Viterbi pick the tags.
+    The weight is tuned on ANERcorp dev (benchmarks/train_encoder.py --tune-only) and stored
+    in data/encoder.json; docs/ner-encoder.md compares this with other combinations."""
 
     name = "encoder+crf"
 
@@ -555,12 +563,12 @@ class CombinedBackend:
     def tag_sentences(self, sentences: list[tuple[list[str], list | None]]) -> list[list[str]]:
         with self.encoder._lock:
             lps = self.encoder.model.log_probs([w for w, _ in sentences])
-        out = []
-        for (words, analyses), lp in zip(sentences, lps):
-            if not words:
-                out.append([])
-                continue
-            crf = self.crf.label_marginals(words, BIO_LABELS, analyses)
-            scores = np.log(np.maximum(crf, 1e-9)) + self.weight * lp
-            out.append([BIO_LABELS[j] for j in bio_viterbi(scores)])
-        return out
+        return [combine(self.crf.label_scores(words, analyses), lp, self.weight) if words else []
+                for (words, analyses), lp in zip(sentences, lps)]
+
+
+def combine(crf_scores, log_probs: np.ndarray, weight: float) -> list[str]:
+    """BIO tags of one sentence from the CRF's LabelScores and the encoder's log-probs [n, 9]."""
+    cols = [BIO_LABELS.index(b) if b in BIO_LABELS else 0 for b in crf_scores.bio]
+    path = viterbi(crf_scores.emissions + weight * log_probs[:, cols], crf_scores.transitions)
+    return [crf_scores.bio[j] for j in path]

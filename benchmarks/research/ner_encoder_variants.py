@@ -5,10 +5,10 @@
 Variants (each plain per-sentence, and with ner_f1.py's document step, +-5 sentences):
 - crf: the CRF alone; encoder: the encoder alone (BIO-legal Viterbi over its log-probs);
 - poe: product of experts, CRF log-marginals (BILOU summed to BIO) + w * encoder log-probs,
-  BIO-legal Viterbi (what `encoder+crf` ships);
+  BIO-legal Viterbi;
 - crf+feat: the encoder's log-prob of each label as one more CRF feature with a tied weight w:
   the CRF's own potentials (state sums + transitions, BILOU) + w * encoder log-prob of the
-  label's BIO form, the CRF's Viterbi;
+  label's BIO form, the CRF's Viterbi (what `encoder+crf` ships: encoder.combine);
 - vote: argmax of the two models' averaged per-word probabilities (mixture, not product), then
   the BIO-legal Viterbi over its log.
 Dev chooses w; there is no separate test set here, so the best figure is optimistic by the
@@ -26,10 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from arnews.entities import encoder as E, get_backend  # noqa: E402
-from arnews.entities.crf import _TO_BIO  # noqa: E402
 from arnews.entities.evaluate import read_bio, score  # noqa: E402
 from arnews.entities.mentions import consistent_tags  # noqa: E402
-from arnews.entities.viterbi import read_model  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "data" / "ner" / "anercorp" / "dev.tsv"
 
@@ -40,20 +38,6 @@ def with_context(words, pred, window=5):
         lo, hi = max(0, i - window), min(len(words), i + window + 1)
         out.append(consistent_tags(words[lo:hi], pred[lo:hi])[i - lo])
     return out
-
-
-def crf_viterbi(emis: np.ndarray, trans: np.ndarray) -> list[int]:
-    n, nl = emis.shape
-    delta = emis[0].copy()
-    back = np.zeros((n, nl), dtype=np.intp)
-    for t in range(1, n):
-        cand = delta[:, None] + trans
-        back[t] = cand.argmax(0)
-        delta = cand.max(0) + emis[t]
-    path = [int(delta.argmax())]
-    for t in range(n - 1, 0, -1):
-        path.append(int(back[t, path[-1]]))
-    return path[::-1]
 
 
 def main() -> int:
@@ -68,18 +52,7 @@ def main() -> int:
     enc = get_backend("encoder")
     lps = enc.model.log_probs(words)
     margs = [crf.label_marginals(w, E.BIO_LABELS) for w in words]
-    # the CRF's potentials, for crf+feat
-    arrays = read_model(crf._model)
-    attrs = str(arrays["attrs"]).split("\n")
-    labels = str(arrays["labels"]).split("\n")
-    aid = {a: i for i, a in enumerate(attrs)}
-    state, trans = arrays["state"], arrays["trans"]
-    bio_col = [E.BIO_LABELS.index(_TO_BIO[lab]) if _TO_BIO[lab] in E.BIO_LABELS else 0 for lab in labels]
-    emis = []
-    for w in words:
-        feats = crf.extractor.sentence(w, crf._analyse(w) if crf.use_morph else None)
-        emis.append(np.array([state[[aid[f] for f in fs if f in aid]].sum(0) if fs else np.zeros(len(labels))
-                              for fs in feats]))
+    crf_scores = [crf.label_scores(w) for w in words]  # for crf+feat (the product's encoder.combine)
 
     rows = []
 
@@ -96,8 +69,7 @@ def main() -> int:
     add("encoder", tags(E.bio_viterbi(lp) for lp in lps))
     for lam in [float(x) for x in args.weights.split(",")]:
         add(f"poe w={lam:g}", tags(E.bio_viterbi(np.log(np.maximum(m, 1e-9)) + lam * lp) for m, lp in zip(margs, lps)))
-        add(f"crf+feat w={lam:g}", [[_TO_BIO[labels[j]] for j in crf_viterbi(em + lam * lp[:, bio_col], trans)]
-                                    for em, lp in zip(emis, lps)])
+        add(f"crf+feat w={lam:g}", [E.combine(c, lp, lam) if w else [] for w, c, lp in zip(words, crf_scores, lps)])
     for mix in (0.3, 0.5, 0.7):
         add(f"vote a={mix:g}", tags(E.bio_viterbi(np.log(np.maximum((1 - mix) * m + mix * np.exp(lp), 1e-9)))
                                     for m, lp in zip(margs, lps)))
