@@ -83,9 +83,10 @@ def preload(pipe: Pipeline) -> None:
 def worker_mode(settings: Settings) -> None:
     """Settings for a process that runs nothing but batch work (pool and dask workers)."""
     if "entities" in settings.stages:
-        from .entities import crf
+        from .entities import crf, encoder
 
         crf.batch_mode()
+        encoder.batch_mode()
 
 
 def preload_imports(settings: Settings) -> None:

