@@ -5,7 +5,9 @@ from collections import Counter
 from pathlib import Path
 import numpy as np
 ROOT = str(__import__("pathlib").Path(__file__).resolve().parents[3]); sys.path.insert(0, ROOT)
-from arnews.entities.make_clusters import _sentences, SHARED, MIN_COUNT, N_CONTEXT, SEED
+sys.path.insert(0, ROOT + "/tools")
+from make_clusters import _sentences, SHARED  # noqa: E402
+MIN_COUNT, N_CONTEXT, SEED = 3, 3000, 13  # (the builder's settings when these vectors were measured)
 from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
