@@ -42,11 +42,11 @@ OUT = ROOT / "arnews" / "entities" / "data" / "clusters.tsv.gz"
 SHARED = ROOT.parent / "shared" / "data"
 COUNT_BASE = 400_000
 MIN_KEEP = 5
-MIN_COUNT = 10
-MAX_CLUSTERED = 60_000
+MIN_COUNT = 5
+MAX_CLUSTERED = 90_000
 N_CONTEXT = 5000
 DIM = 100
-KS = (64, 256, 1024)
+KS = (64, 256, 1024, 4096)
 SEED = 13
 
 
