@@ -8,7 +8,7 @@ Defaults: the shared ANERcorp train/dev files and the packaged model path. Write
 its metadata (MODEL.json: feature groups, parameters, dev F1), the training-name list
 (MODEL.names.tsv) and its weights as arrays for the numpy tagger (MODEL.weights.npz). The
 gazetteer, the external name lists and the word clusters come from the package data (see
-arnews/entities/make_gazetteer.py, make_names.py and make_clusters.py).
+arnews/entities/make_gazetteer.py, make_names.py and tools/make_clusters.py).
 Morphology features come from arnews' built-in morphology backend, the one the CRF backend
 uses at inference when the caller passes no analyses. Deterministic: the same data gives the
 same model. The dev F1 it prints is the plain per-sentence tagging; benchmarks/ner_f1.py adds
@@ -43,9 +43,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ner_f1 import PRODUCT_CONTEXT, with_context  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "ner" / "anercorp"
-VERSION = "anercorp-crf-7"
+VERSION = "anercorp-crf-8"
 # Features that name the word itself (dropped for name dropout).
-LEXICAL = ("w=", "s=", "b-=", "b+=", "ms=", "lem=", "tl=", "k0=", "k1=", "k2=", "hint=", "mk1=")
+LEXICAL = ("w=", "s=", "b-=", "b+=", "ms=", "lem=", "tl=", "k0=", "k1=", "k2=", "k3=", "k4=", "k5=", "hint=", "mk1=")
 
 
 def name_list(sents) -> dict[str, str]:

@@ -4,7 +4,7 @@ Per word (cached per distinct word): match-key form; the form with leading cliti
 the corpus counts make the split sure (والبنتاغون -> البنتاغون, never لبنان -> بنان); first
 letters and suffixes of the clitic-less core; length and long-vowel shape (transliterated
 names are full of ا و ي); frequency band and distributional clusters from raw news text
-(make_clusters.py); the trigger type a word usually follows in raw text ("hint"); trigger
+(tools/make_clusters.py); the trigger type a word usually follows in raw text ("hint"); trigger
 words (الرئيس، وزارة، مدينة ...); external name lists for rare words (given, family and foreign
 person names, places, clubs: make_names.py) and, per sentence, their class conjoined with the
 neighbour's; the jackknifed training-name list when the model has one.
@@ -162,12 +162,13 @@ class Resources:
         if cpath.exists():
             with gzip.open(cpath, "rt", encoding="utf-8") as f:
                 for line in f:
+                    # word, count, one cluster column per k-means size (tools/make_clusters.py), hint
                     parts = line.rstrip("\n").split("\t")
                     self.count[parts[0]] = int(parts[1])
-                    if len(parts) > 2 and parts[2]:
-                        self.clusters[parts[0]] = tuple(parts[2:5])
-                    if len(parts) > 5 and parts[5]:
-                        self.hints[parts[0]] = parts[5]
+                    if len(parts) > 3 and parts[2]:
+                        self.clusters[parts[0]] = tuple(parts[2:-1])
+                    if len(parts) > 3 and parts[-1]:
+                        self.hints[parts[0]] = parts[-1]
         # External name lists (make_names.py): word -> its list types, "PF,PL.c" (split when a
         # word is first seen: loading stays at some 20 ms for 55,000 words).
         self.names: dict[str, str] = {}

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from ..document import Document, Mention, Sentence, Source, Token
 from .canonical import canonical_form, clitic_prefix, surface_offset
+from .cleanup import clean_spans
 from .evaluate import spans
 from .features import CLITIC_FIRST, key, readings, resources
 
@@ -237,7 +238,7 @@ def consistent_tags(sentences: list[list[str]], tags: list[list[str]]) -> list[l
 
     The sentences are read as one document (joined by line breaks) and get the same steps
     `find_mentions` applies to a document (`consistent`: merge_adjacent, propagate,
-    vote_types); spans are trimmed of punctuation at their edges as in `_tag_spans`. Used by
+    vote_types; then cleanup.clean_spans); spans are trimmed of punctuation at their edges as in `_tag_spans`. Used by
     benchmarks/ner_f1.py, where a corpus without document markers is scored sentence by sentence
     with the neighbouring sentences as the document.
     """
@@ -256,7 +257,7 @@ def consistent_tags(sentences: list[list[str]], tags: list[list[str]]) -> list[l
         sents.append(Sentence(tokens[t0].start if words else pos, pos, t0, len(tokens)))
         found.extend(_word_spans(tokens[t0:], tg, t0))
     doc.tokens, doc.sentences = tokens, sents
-    found = consistent(doc, found)
+    found = clean_spans(doc, consistent(doc, found))
     out = [["O"] * len(words) for words in sentences]
     for s, e, typ in found:
         si = tokens[s].sentence
@@ -298,6 +299,7 @@ def find_mentions(doc: Document, backend, consistency: bool = True) -> list[Ment
     found = _tag_spans(doc, backend)
     if consistency:
         found = consistent(doc, found)
+    found = clean_spans(doc, found)
     named = []
     for s, e, typ in found:
         first = tokens[s]
