@@ -18,6 +18,8 @@ importing camel_tools would otherwise try to download one.
 
 Last line: ``startup_s=X baseline_s=Y overhead_s=Z runs=N`` (medians of wall time;
 overhead = arnews - baseline; the target is at most 0.4 s).
+arnews runs as a quick-start install does, with the CRF: an installed `encoder` extra is turned
+off (ARNEWS_NO_ENCODER=1); the encoder's own start-up is in benchmarks/ner_speed.py (article_s).
 """
 from __future__ import annotations
 
@@ -63,7 +65,7 @@ def main() -> None:
                                                     else [sys.executable, "-m", "arnews"])
     arnews_cmd = arnews + ["analyze", args.file]
     base_cmd = [sys.executable, "-c", "import camel_tools.morphology.analyzer"]
-    env = dict(os.environ)
+    env = dict(os.environ, ARNEWS_NO_ENCODER="1")
     import compileall
 
     import arnews as package

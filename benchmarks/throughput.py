@@ -12,7 +12,9 @@ Two phases over every ``*.txt`` under DIR (recursively), one after the other:
    entities, keywords) on N workers, each document reduced to its corpus digest in the
    worker and added to a CorpusSummary in the parent, as ``arnews analyze --summary-only``
    does. Timed from the start (backend loading and worker start-up included) to the last
-   document.
+   document. The entity stage is the CRF, as a quick-start install runs it: with the `encoder`
+   extra installed, `auto` would pick encoder+crf, a different trade whose speed is
+   benchmarks/ner_speed.py's, so this script turns the encoder off (ARNEWS_NO_ENCODER=1).
 
 Both rates divide the same word count (``Document.stats.words``: Arabic and Latin words,
 no punctuation or numbers) by the phase's wall time, so ratio = baseline time / arnews time.
@@ -165,6 +167,7 @@ def baseline(folder: str) -> None:
 
 def run_arnews(folder: str, jobs: int) -> tuple[float, int, int, int]:
     """Phase 2: (seconds, documents, failed, words)."""
+    os.environ["ARNEWS_NO_ENCODER"] = "1"  # the CRF pipeline (see the docstring); workers inherit it
     from arnews.batch import iter_inputs, run_documents
     from arnews.corpus import CorpusSummary, digest
     from arnews.pipeline import Settings
