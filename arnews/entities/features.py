@@ -160,13 +160,17 @@ class Resources:
         self.hints: dict[str, str] = {}
         cpath = data / "clusters.tsv.gz"
         if cpath.exists():
+            # Equal cluster ids and equal id tuples share one object: the table has ~86k words but
+            # only a few thousand ids, and each batch worker holds its own copy (~20 MB saved each).
+            shared: dict = {}
             with gzip.open(cpath, "rt", encoding="utf-8") as f:
                 for line in f:
                     # word, count, one cluster column per k-means size (tools/make_clusters.py), hint
                     parts = line.rstrip("\n").split("\t")
                     self.count[parts[0]] = int(parts[1])
                     if len(parts) > 3 and parts[2]:
-                        self.clusters[parts[0]] = tuple(parts[2:-1])
+                        ids = tuple(shared.setdefault(c, c) for c in parts[2:-1])
+                        self.clusters[parts[0]] = shared.setdefault(ids, ids)
                     if len(parts) > 3 and parts[-1]:
                         self.hints[parts[0]] = parts[-1]
         # External name lists (make_names.py): word -> its list types, "PF,PL.c" (split when a
