@@ -134,3 +134,12 @@ def test_a_person_loses_a_number_an_organisation_keeps_it():
     assert texts(doc, clean_spans(doc, found)) == [("الجامبوري الكشفي العالمي الـ 23", "ORG"), ("أحمد", "PERS")]
     doc, found = spans_of("افتتح المهرجان الـ 23", {"المهرجان الـ 23": "LOC"})
     assert texts(doc, clean_spans(doc, found)) == [("المهرجان", "LOC")]
+
+
+def test_nisba_adjectives_after_a_definite_noun_are_not_a_place():
+    doc, found = spans_of("عبر عن قلقه من انتشار القوات الكورية الشمالية في كورسك.",
+                          {"الكورية الشمالية": "LOC", "كورسك": "LOC"})
+    assert texts(doc, clean_spans(doc, found)) == [("كورسك", "LOC")]
+    # A name that starts the phrase keeps it: no definite noun before الجمهورية العربية السورية.
+    doc, found = spans_of("وصل الوفد إلى الجمهورية العربية السورية أمس.", {"الجمهورية العربية السورية": "LOC"})
+    assert texts(doc, clean_spans(doc, found)) == [("الجمهورية العربية السورية", "LOC")]

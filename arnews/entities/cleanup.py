@@ -9,6 +9,9 @@
 - Currencies are MISC in ANERcorp, never places or persons: دولار، اليورو، الريال السعودي.
   ريال alone tagged ORG is Real Madrid unless an amount comes before it.
 - A publisher (دار الشروق) is an organisation, and a name tagged right after دار takes it in.
+- Two or more definite nisba adjectives right after a definite noun describe that noun
+  (القوات الكورية الشمالية: North Korean forces), they do not name a place: dropped. A name
+  that starts the phrase (في الجمهورية العربية السورية) has no definite noun before it.
 
 Spans are ``(token_start, token_end, TYPE)`` over the document's tokens, as in mentions.py.
 """
@@ -139,8 +142,27 @@ def _starts_with_dar(k: str) -> bool:
     return _DAR in readings(k)
 
 
+# Words that start like a definite noun but are not one (إلى، الذي ...), in match-key form.
+_NOT_NOUNS = frozenset(key(w) for w in "إلى الذي التي الذين اللذين اللتين اللواتي اللاتي".split())
+
+
+def _nisba(k: str) -> bool:
+    """A definite nisba adjective's match key: ال...ية / ال...ي (الكورية، الأمريكي)."""
+    return k.startswith("ال") and len(k) > 4 and (k.endswith("يه") or k.endswith("ي"))
+
+
+def _after_definite_noun(doc: Document, s: int, taken: set[int]) -> bool:
+    """The word before token s is an untagged definite word of the same sentence (القوات ...)."""
+    if s == 0 or s - 1 in taken:
+        return False
+    prev, tok = doc.tokens[s - 1], doc.tokens[s]
+    return (prev.sentence == tok.sentence and prev.kind == "arabic"
+            and any(r.startswith("ال") and len(r) > 3 and r not in _NOT_NOUNS for r in readings(key(prev.text))))
+
+
 def clean_spans(doc: Document, found: list[Span]) -> list[Span]:
-    """The spans without link/Latin/number fragments, months and misplaced currencies; publishers as ORG."""
+    """The spans without link/Latin/number fragments, months, adjective phrases and misplaced
+    currencies; publishers as ORG."""
     tokens = doc.tokens
     out: list[Span] = []
     taken = {i for s, e, _ in found for i in range(s, e)}
@@ -148,6 +170,8 @@ def clean_spans(doc: Document, found: list[Span]) -> list[Span]:
         for s, e, typ in _split_foreign(doc, s0, e0, typ0):
             ks = [key(t.text) for t in tokens[s:e]]
             if _is_month(ks) and (typ != "ORG" or _number_next_to(doc, s, e)):
+                continue
+            if len(ks) > 1 and all(map(_nisba, ks)) and _after_definite_noun(doc, s, taken):
                 continue
             if _is_currency(ks):
                 if typ == "ORG" and not _is_amount(doc, s, ks):
