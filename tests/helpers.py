@@ -41,3 +41,30 @@ def skip_unless_built(source: str) -> None:
     if shutil.which(cc) is None:
         pytest.skip(f"no C compiler ({cc}) where arnews was installed: the Python loop runs instead")
     pytest.fail(f"{source} was not built (pip install -e . rebuilds it)")
+
+
+def read_pty(master: int, proc, timeout: float) -> bytes:
+    """Everything a child writes to the pseudo-terminal `master` until it closes its end or exits;
+    fails the test (and kills the child) when that takes longer than `timeout` seconds."""
+    import os
+    import select
+    import time
+
+    chunks = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 1.0)
+        if ready:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the child closed its end
+                break
+            if not data:
+                break
+            chunks.append(data)
+        elif proc.poll() is not None:
+            break
+    else:
+        proc.kill()
+        pytest.fail(f"the child did not finish in {timeout} s on a pty")
+    return b"".join(chunks)

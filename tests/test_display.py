@@ -12,10 +12,8 @@ import functools
 import json
 import os
 import re
-import select
 import subprocess
 import sys
-import time
 
 import pytest
 from click.testing import CliRunner
@@ -24,7 +22,7 @@ from rich.cells import cell_len
 from arnews.cli import main
 from arnews.render.records import DATA_ROWS
 
-from .helpers import REPO, SEED
+from .helpers import REPO, SEED, read_pty
 
 WIDTHS = (50, 60, 70, 80, 120, 160)
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
@@ -87,31 +85,15 @@ def _pty_run(args: list[str], width: int, env_extra: dict | None = None, timeout
     proc = subprocess.Popen([sys.executable, "-m", "arnews", *args], stdout=slave, stderr=subprocess.PIPE,
                             stdin=subprocess.DEVNULL, env=env, cwd=REPO)
     os.close(slave)
-    chunks = []
-    deadline = time.monotonic() + timeout
     try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 1.0)
-            if ready:
-                try:
-                    data = os.read(master, 65536)
-                except OSError:  # EIO: the child closed its end
-                    break
-                if not data:
-                    break
-                chunks.append(data)
-            elif proc.poll() is not None:
-                break
-        else:
-            proc.kill()
-            pytest.fail(f"arnews did not finish in {timeout} s on a pty")
+        out = read_pty(master, proc, timeout)
         assert proc.wait(timeout=30) == 0, proc.stderr.read()
     finally:
         if proc.poll() is None:
             proc.kill()
         proc.stderr.close()
         os.close(master)
-    return ANSI.sub("", b"".join(chunks).decode("utf-8")).replace("\r\n", "\n")
+    return ANSI.sub("", out.decode("utf-8")).replace("\r\n", "\n")
 
 
 @pytest.mark.parametrize("width", WIDTHS)

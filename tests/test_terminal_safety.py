@@ -25,6 +25,8 @@ from rich.console import Console
 from arnews.render.table import TableRenderer
 from arnews.render.text import neutralize
 
+from .helpers import read_pty
+
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 HOSTILE = ("\x1b[31mRED [bold]x[/bold] \u202eabc [link=https://evil.example]click[/link] "
            "\x1b]8;;https://evil.example\x07osc\x1b]8;;\x07 \x07bell \x08\x7f\x9b2J \u2067isolate\u2069 "
@@ -113,18 +115,10 @@ def _run_in_pty(argv, data: bytes, env: dict) -> tuple[int, bytes, bytes]:
     os.close(slave)
     proc.stdin.write(data)
     proc.stdin.close()
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    out = read_pty(master, proc, 120)
     os.close(master)
     err = proc.stderr.read()
-    return proc.wait(timeout=120), b"".join(chunks), err
+    return proc.wait(timeout=120), out, err
 
 
 def _check_terminal_bytes(out: bytes, colour_allowed: bool) -> None:
