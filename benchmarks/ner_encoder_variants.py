@@ -1,6 +1,6 @@
 """Dev F1 of ways to combine the encoder with the CRF (the table in docs/ner-encoder.md).
 
-    python benchmarks/research/ner_encoder_variants.py [--dev DEV.tsv] [--weights 0.5,1,2]
+    python benchmarks/ner_encoder_variants.py [--dev DEV.tsv] [--weights 0.5,1,2]
 
 Variants (each plain per-sentence, and with ner_f1.py's document step, +-5 sentences):
 - crf: the CRF alone; encoder: the encoder alone (BIO-legal Viterbi over its log-probs);
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from arnews.entities import encoder as E, get_backend  # noqa: E402
