@@ -289,6 +289,12 @@ def _die_with_parent(parent_pid: int) -> None:
 def _init_worker(settings: Settings, transform: Callable[[Document], Any] | None,
                  slots: WorkerSlots | None = None) -> None:
     global _WORKER_PIPE, _WORKER_TRANSFORM, _WORKER_SLOT
+    # Ctrl-C goes to the whole process group; the parent decides what to do, workers just stop
+    # quietly. Ignored first: a worker still loading its backends (the encoder takes a while) would
+    # otherwise run the parent's handler, inherited through fork, and die with a traceback.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if slots is not None:
         _die_with_parent(slots.parent_pid)
         with slots.claimed.get_lock():
@@ -302,10 +308,6 @@ def _init_worker(settings: Settings, transform: Callable[[Document], Any] | None
     _WORKER_TRANSFORM = transform
     gc.set_threshold(*GC_THRESHOLD)  # see batch_gc(): a worker runs nothing but batch work
     worker_mode(settings)
-    # Ctrl-C goes to the whole process group; the parent decides what to do, workers just stop quietly.
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_chunk(chunk: list[Item], generation: int = 0,
