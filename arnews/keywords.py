@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from .document import WORD_KINDS, Document, Keyword, Token
 from .morphology.senses import phrase_gloss
-from .normalize import match_key, strip_diacritics
+from .text import CONJUNCTIONS, PREPOSITIONS, match_key, strip_diacritics
 
 if TYPE_CHECKING:  # pragma: no cover
     from .pipeline import Pipeline
@@ -78,8 +78,9 @@ ADJ_POS = frozenset({"adj", "adj_comp"})
 NAME_POS = frozenset({"noun_prop"})
 VERB_POS = frozenset({"verb"})
 
-_CONJ = ("wa", "fa", "w+", "f+", "و", "ف")
-_PREP = ("bi", "li", "ka", "b+", "l+", "k+", "ب", "ل", "ك")
+# A proclitic as the analyses write it: a CAMeL feature value (wa), a Buckwalter segment (w+) or letters.
+_CONJ = ("wa", "fa", "w+", "f+", *CONJUNCTIONS)
+_PREP = ("bi", "li", "ka", "b+", "l+", "k+", *PREPOSITIONS)
 
 
 @dataclass(slots=True)

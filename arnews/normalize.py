@@ -12,11 +12,9 @@ from functools import lru_cache, partial
 from typing import Callable
 
 from .memo import Memo
+from .text import ALEF, ALEF_MAQSURA, ALEF_VARIANTS, DIACRITICS, HEH, TATWEEL, TEH_MARBUTA, YEH
 
 # Each step: name -> (description, character mapping). "unicode" is special (NFKC).
-_DIACRITICS = "".join(chr(c) for c in range(0x064B, 0x0660)) + "\u0670" + "".join(
-    chr(c) for c in range(0x06D6, 0x06EE) if c not in (0x06E5, 0x06E6)
-)
 
 STEPS: dict[str, tuple[str, dict[str, str | None]]] = {
     "unicode": ("NFKC: presentation forms and ligatures to base letters", {}),
@@ -24,12 +22,12 @@ STEPS: dict[str, tuple[str, dict[str, str | None]]] = {
         "Persian/Urdu letter variants to Arabic (ک→ك, ی→ي, ھ→ه)",
         {"\u06a9": "\u0643", "\u06cc": "\u064a", "\u06be": "\u0647", "\u06c1": "\u0647", "\u06d2": "\u064a"},
     ),
-    "tatweel": ("remove tatweel (kashida) ـ", {"\u0640": None}),
-    "diacritics": ("remove harakat, shadda, sukun, dagger alef and Quranic marks", dict.fromkeys(_DIACRITICS)),
-    "alef": ("alef with hamza/madda/wasla to bare alef (أ إ آ ٱ → ا)", {c: "\u0627" for c in "\u0623\u0625\u0622\u0671\u0672\u0673"}),
+    "tatweel": ("remove tatweel (kashida) ـ", {TATWEEL: None}),
+    "diacritics": ("remove harakat, shadda, sukun, dagger alef and Quranic marks", dict.fromkeys(DIACRITICS)),
+    "alef": ("alef with hamza/madda/wasla to bare alef (أ إ آ ٱ → ا)", dict.fromkeys(ALEF_VARIANTS, ALEF)),
     "hamza": ("hamza seats to bare hamza (ؤ ئ → ء); off by default", {"\u0624": "\u0621", "\u0626": "\u0621"}),
-    "alef_maqsura": ("alef maqsura to yeh (ى → ي)", {"\u0649": "\u064a"}),
-    "teh_marbuta": ("teh marbuta to heh (ة → ه)", {"\u0629": "\u0647"}),
+    "alef_maqsura": ("alef maqsura to yeh (ى → ي)", {ALEF_MAQSURA: YEH}),
+    "teh_marbuta": ("teh marbuta to heh (ة → ه)", {TEH_MARBUTA: HEH}),
     "digits": (
         "Arabic-Indic and Persian digits to ASCII",
         {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)}},
@@ -115,64 +113,3 @@ class Normalizer:
 def normalize_text(text: str, steps: tuple[str, ...] = DEFAULT_STEPS) -> str:
     """Normalise a whole text (for `arnews normalize`); line structure is kept."""
     return Normalizer(steps).uncached(text)  # (one text: nothing to cache)
-
-
-# The fixed normalisation used to compare lemmas and names (benchmarks use the same).
-_MATCH_TABLE = _table(("tatweel", "diacritics", "alef", "alef_maqsura", "teh_marbuta"))
-
-
-def match_key(text: str) -> str:
-    """A lenient key for matching variants of the same word (no diacritics, merged alef/yeh/teh)."""
-    return text.translate(_MATCH_TABLE)
-
-
-_DEDIAC_TABLE = _table(("tatweel", "diacritics"))
-
-
-def strip_diacritics(text: str) -> str:
-    """Remove diacritics and tatweel only."""
-    return text.translate(_DEDIAC_TABLE)
-
-
-# Vowelled lemmas: the lexicon (BAMA) and treebanks (PADT) write the same vowelling differently.
-_FATHA, _DAMMA, _KASRA, _SHADDA = "\u064e", "\u064f", "\u0650", "\u0651"
-_VOWEL_MARKS = frozenset("\u064e\u064f\u0650\u0651")  # what is left after the conventions below
-_LONG_LETTERS = {_FATHA: "\u0627\u0649", _DAMMA: "\u0648", _KASRA: "\u064a"}
-_VOWELLED_TABLE = str.maketrans({**{c: "\u0627" for c in "\u0623\u0625\u0622\u0671\u0670"},
-                                 **dict.fromkeys("\u0640\u0652\u064b\u064c\u064d")})
-
-
-@lru_cache(maxsize=65_536)
-def vowelled_key(lemma: str) -> str:
-    """A vowelled lemma with writing conventions normalised, for comparing vowelled lemmas
-    across sources: tatweel, sukun and tanwin dropped; أ إ آ ٱ and dagger alef → ا; no vowel on
-    a word-initial alef (hamzat wasl); a short vowel before its own long vowel letter dropped
-    (fatha before ا/ى, damma before و, kasra before ي, when that letter has no vowel of its own
-    and is not a consonant before an alef); marks on the last letter dropped except shadda (case
-    endings); marks of a letter in a fixed order. A different short vowel or shadda stays
-    different (شَرْطَة "dash" vs شُرْطَة "police")."""
-    s = unicodedata.normalize("NFC", lemma).translate(_VOWELLED_TABLE)
-    units: list[list] = []  # [letter, [marks]]
-    for ch in s:
-        if ch in _VOWEL_MARKS:
-            if units and ch not in units[-1][1]:
-                units[-1][1].append(ch)
-        else:
-            units.append([ch, []])
-    if units and units[0][0] == "\u0627":
-        units[0][1] = []
-    written = [bool(m) for _, m in units]
-    for i in range(len(units) - 1):
-        nxt = units[i + 1][0]
-        after = units[i + 2][0] if i + 2 < len(units) else ""
-        for v, letters in _LONG_LETTERS.items():
-            if v in units[i][1] and nxt in letters and not written[i + 1] and (v == _FATHA or after not in "\u0627\u0649"):
-                units[i][1].remove(v)
-    if units:
-        units[-1][1] = [m for m in units[-1][1] if m == _SHADDA]
-    return "".join(c + "".join(sorted(m, key=lambda m: (m != _SHADDA, m))) for c, m in units)
-
-
-def is_vowelled(lemma: str) -> bool:
-    """Whether a lemma carries any vowel mark (lexicon names and guessed words often do not)."""
-    return any("\u064b" <= ch <= "\u0651" or ch == "\u0670" for ch in lemma)

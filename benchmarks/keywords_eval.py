@@ -31,13 +31,14 @@ import sys
 import time
 from pathlib import Path
 
-_DIAC = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_MAP = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from arnews.text import CONJUNCTIONS, match_key  # noqa: E402
+
 _ARTICLES = ("بال", "وال", "كال", "لل", "ال")
 
 
 def _word(w: str) -> str:
-    if w[:1] in ("و", "ف") and len(w) - 1 >= 2:
+    if w[:1] in CONJUNCTIONS and len(w) - 1 >= 2:
         w = w[1:]
     for p in _ARTICLES:
         if w.startswith(p) and len(w) - len(p) >= 2:
@@ -48,7 +49,7 @@ def _word(w: str) -> str:
 
 def normalise(phrase: str) -> str:
     """The benchmark's matching key for a phrase (see the module docstring)."""
-    s = _DIAC.sub("", phrase).translate(_MAP)
+    s = match_key(phrase)
     words = re.findall(r"[^\s\u060c\u061b\u061f.,;:!?()\[\]\"'«»“”]+", s)
     return " ".join(_word(w) for w in words)
 
@@ -79,7 +80,6 @@ def load(docs_dir: Path, keys_dir: Path) -> list[tuple[str, str, set[str]]]:
 
 
 def arnews_extractor(k: int, scorer: str | None = None):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from arnews import keywords
     from arnews.pipeline import Pipeline, Settings
 

@@ -68,10 +68,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from arnews.text import ALEF, ALEF_VARIANTS, ARABIC_LETTERS, strip_diacritics  # noqa: E402
 
-_DIAC = re.compile("[\u064b-\u0652\u0670\u0640\u06d6-\u06ed]")
-_ALEF = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627"})
-_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+_ALEF = str.maketrans(dict.fromkeys(ALEF_VARIANTS, ALEF))
+_ARABIC_LETTER = re.compile(f"[{ARABIC_LETTERS}]")
 SKIP_UPOS = {"PUNCT", "NUM", "SYM"}
 CONTENT_UPOS = {"NOUN", "PROPN", "VERB", "ADJ", "ADV", "X"}
 
@@ -103,7 +103,7 @@ class OrthToken(NamedTuple):
 
 
 def strip(s: str) -> str:
-    return _DIAC.sub("", s)
+    return strip_diacritics(s)
 
 
 def key(s: str) -> str:
@@ -115,7 +115,7 @@ def same_vowelled(pred: str, gold: str) -> bool:
     """diac_accuracy's comparison. A lemma written without any vowel mark (an unvowelled name,
     in the lexicon, the treebank, or a name guessed from the word) has no vowelling to compare:
     then the two are compared without diacritics."""
-    from arnews.normalize import is_vowelled, vowelled_key
+    from arnews.text import is_vowelled, vowelled_key
 
     if not is_vowelled(pred) or not is_vowelled(gold):
         return key(pred) == key(gold)
@@ -272,7 +272,7 @@ _UNANALYSED_ENC = ("ه", "ها", "هم", "هما", "هن", "كم", "كما", "ك
 def unanalysed_lemmas(form: str) -> set[str]:
     """What the lemma of a word the treebank left unanalysed can be: the form itself, or the form
     without proclitics (و ف, then ب ك ل, then ال) and/or a pronoun suffix (ت before it read as ة)."""
-    from arnews.normalize import match_key
+    from arnews.text import match_key
 
     form = strip(form)
     out = {form}
@@ -299,7 +299,7 @@ def raw_hit(host: Word, lemma: str) -> bool:
     if unanalysed_word(host):
         # PADT's unanalysed words (XPOS U): LEMMA is just the form, clitics included
         # (ونادي, علينا): the host's lemma is the form or the form without its clitics.
-        from arnews.normalize import match_key
+        from arnews.text import match_key
 
         return match_key(lemma) in unanalysed_lemmas(host.form)
     return key(lemma) == key(host.lemma)

@@ -47,7 +47,7 @@ from lemma_accuracy import (CONTENT_UPOS, SKIP_UPOS, Word, first_sense, gloss_wo
                             raw_hit, rejoin, same_vowelled, strip)
 
 from arnews.morphology import disambiguate as dis  # noqa: E402
-from arnews.normalize import is_vowelled, vowelled_key  # noqa: E402
+from arnews.text import is_vowelled, match_key, vowelled_key  # noqa: E402
 from arnews.morphology.backend import _ARABIC_LETTER, AnalyzerBackend  # noqa: E402
 
 DEFAULT_CONLLU = "/work/shared/data/lemma/padt-dev.conllu"
@@ -79,7 +79,7 @@ def build_prior(analyzer, corpus_dir: str, rounds: int = 3) -> dict[str, float]:
     word_opts: list[tuple[int, list[str]]] = []
     for w, n in freq.items():
         cands = dis.build_candidates(w, analyzer.analyze(w), False, {})
-        opts = sorted({f"{dis.match_key(c.lemma)}|{c.pos}" for c in cands if c.source == "lexicon"})
+        opts = sorted({f"{match_key(c.lemma)}|{c.pos}" for c in cands if c.source == "lexicon"})
         if opts:
             word_opts.append((n, opts))
     counts: dict[str, float] = defaultdict(float)

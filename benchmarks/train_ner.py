@@ -36,7 +36,8 @@ sys.path.insert(0, str(ROOT))
 
 from arnews.entities import crf  # noqa: E402
 from arnews.entities.evaluate import read_bio, report, score  # noqa: E402
-from arnews.entities.features import FeatureExtractor, key  # noqa: E402
+from arnews.entities.features import FeatureExtractor  # noqa: E402
+from arnews.text import key  # noqa: E402
 from arnews.entities.viterbi import export_weights  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from arnews.cli import main
 from arnews.keywords import CONTENT_WHITELIST, FUNCTION_CONTENT, REPORTING_VERBS, corpus_keyword_scores
-from arnews.normalize import match_key
+from arnews.text import match_key
 from arnews.pipeline import Pipeline, Settings
 
 from .helpers import REPO, SEED, shared

@@ -1,6 +1,7 @@
 import pytest
 
-from arnews.normalize import DEFAULT_STEPS, STEPS, Normalizer, UnknownStepError, match_key, normalize_text, parse_steps
+from arnews.normalize import DEFAULT_STEPS, STEPS, Normalizer, UnknownStepError, normalize_text, parse_steps
+from arnews.text import match_key
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ words; read in place from the zips, articles with the same text counted once). A
 .txt files (e.g. ../shared/data/corpus/saudinewsnet/) or single files are read too.
 Deterministic: the same input gives the same table.
 
-What the table holds per word (match-key form, features.key):
+What the table holds per word (match-key form, arnews.text.key):
 - count: occurrences per COUNT_BASE (400,000) words of the input, at least 1 for a word kept.
   The thresholds that read it (features: frequency bands, the clitic split, NL_RARE; mentions:
   propagate) were tuned on a 394k-word corpus, so the counts keep that scale; a bigger corpus
@@ -73,7 +73,7 @@ def _texts(paths: list[Path]):
 
 def _sentences(paths: list[Path]):
     """Lists of match-key words, one per line of text."""
-    from arnews.entities.features import key
+    from arnews.text import key
     from arnews.tokenize import word_spans
 
     for text in _texts(paths):

@@ -7,10 +7,10 @@ Names that merely begin with those letters (لبنان، بريطانيا، كم
 """
 from __future__ import annotations
 
-from ..normalize import strip_diacritics
-from .features import clitic_candidates, key, resources
+from ..text import DIACRITICS, TATWEEL, clitic_candidates, key, strip_diacritics
+from .features import resources
 
-_DIACRITIC_CHARS = frozenset(chr(c) for c in range(0x064B, 0x0660)) | {"\u0670", "\u0640"}
+_DIACRITIC_CHARS = frozenset(DIACRITICS + TATWEEL)
 
 
 def clitic_prefix(word: str, known: set[str] | frozenset[str] = frozenset(),

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from ..document import Document
-from .features import key, readings
+from ..text import key, readings
 
 Span = tuple[int, int, str]
 

@@ -21,8 +21,7 @@ import gzip
 import re
 from pathlib import Path
 
-from ..memo import Memo
-from ..normalize import match_key
+from ..text import CLITIC_FIRST, clitic_candidates, key, match_key, readings
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -75,62 +74,6 @@ _NV_FEATURES = tuple(f"nv={n}" for n in range(5))
 _CONSONANT = re.compile("[^اوي]")  # the long-vowel shape: every other character is C
 _VOWEL_TABLE = str.maketrans("اوي", "VVV")
 _ARABIC_BLOCK = re.compile("[\u0600-\u06ff]")
-
-_CONJ = ("", "و", "ف")
-_PREP = ("", "ب", "ل", "ك")
-CLITIC_FIRST = frozenset("وفبلك")  # the letters a leading clitic starts with
-
-
-# Per-word caches as plain dicts, emptied when full: lru_cache's bookkeeping (a linked-list
-# node per entry) was ~7 MB of a batch worker's memory over 668 articles, and the worker's
-# summed memory is what the batch budget is about.
-_CACHE_MAX = 200_000
-
-
-def _dict_cached(fn):
-    # Called as the bound __getitem__, a hit runs no Python code (key: some 800k calls per 668 articles).
-    return Memo(fn, _CACHE_MAX).__getitem__
-
-
-@_dict_cached
-def key(word: str) -> str:
-    """The match-key form used everywhere in NER: no diacritics, merged alef/yeh/teh marbuta."""
-    k = match_key(word)
-    return word if k == word else k  # (most words: keep one string, not an equal copy per cache)
-
-
-_clitic_memo = Memo(lambda k: _clitic_candidates(k), _CACHE_MAX)
-
-
-def clitic_candidates(k: str) -> tuple[tuple[str, str], ...]:
-    """(prefix, remainder) splits of leading و/ف + ب/ل/ك (+ ل+ال → لل), longest prefix last."""
-    # Only words that start with a clitic letter have any: the others are not kept in the memo.
-    return _clitic_memo[k] if k[:1] in CLITIC_FIRST else ()
-
-
-def readings(k: str) -> tuple[str, ...]:
-    """A word's key and its clitic-less readings (to match a known name that has a clitic on)."""
-    return (k, *(rem for _, rem in clitic_candidates(k)))
-
-
-def _clitic_candidates(k: str) -> tuple[tuple[str, str], ...]:
-    out = []
-    for c in _CONJ:
-        if c and not k.startswith(c):
-            continue
-        rest = k[len(c):]
-        for p in _PREP:
-            if p and not rest.startswith(p):
-                continue
-            if not c and not p:
-                continue
-            rem = rest[len(p):]
-            if p == "ل" and rem.startswith("ل") and len(rem) > 3:
-                out.append((c + "لل", "ا" + rem))  # ل + ال: للبنتاغون -> البنتاغون
-            if len(rem) >= 2:
-                out.append((c + p, rem))
-    return tuple(out)
-
 
 class Resources:
     """Gazetteer, clusters and word counts, loaded once."""
@@ -188,7 +131,7 @@ class Resources:
         best = ("", k)
         best_n = max(own, 2)
         for pre, rem in clitic_candidates(k):
-            if len(rem) < 3 or (len(rem) == 3 and rem[0] in "وفبلك"):
+            if len(rem) < 3 or (len(rem) == 3 and rem[0] in CLITIC_FIRST):
                 continue  # بوش is not ب + وش, nor كوفي ك + وفي: too short to be sure
             n = self.count.get(rem, 0)
             if n > best_n:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..document import Document, EntityGroup, Mention
-from .features import key
+from ..text import key
 
 CONTEXT_CHARS = 60
 _HAMZA = str.maketrans({"ؤ": "ء", "ئ": "ء"})

@@ -12,7 +12,7 @@ the NER training set, so the model cannot learn to trust them blindly):
   common spelling variants. ANERcorp tags some of these MISC; the entity table shows them
   as organisations (see mentions.py).
 
-Each line is ``TYPE<TAB>phrase`` with the phrase in match-key form (see features.key).
+Each line is ``TYPE<TAB>phrase`` with the phrase in match-key form (see arnews.text.key).
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def build() -> dict[str, set[str]]:
     import babel
     from babel.dates import get_timezone_location
 
-    from .features import key
+    from ..text import key
 
     loc = babel.Locale("ar")
     entries: dict[str, set[str]] = {"LOC": set(), "LANG": set(), "CUR": set(), "ORG": set()}

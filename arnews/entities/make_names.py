@@ -61,7 +61,7 @@ def _pkg_dir(name: str) -> Path:
 
 
 def _words(text: str):
-    from ..normalize import strip_diacritics
+    from ..text import strip_diacritics
 
     for w in _SPLIT.split(strip_diacritics(text)):
         if _WORD.match(w):
@@ -107,7 +107,8 @@ def geonames() -> set[str]:
 
 def build() -> dict[str, set[str]]:
     from ..morphology import get_backend
-    from .features import key, resources
+    from ..text import key
+    from .features import resources
 
     raw: dict[str, set[str]] = romanizer()
     raw["PX"] = arabnamer() | arwikicats("people/peoples.json")

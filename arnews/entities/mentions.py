@@ -8,7 +8,8 @@ from ..document import Document, Mention, Sentence, Source, Token
 from .canonical import canonical_form, clitic_prefix, surface_offset
 from .cleanup import clean_spans
 from .evaluate import spans
-from .features import CLITIC_FIRST, key, readings, resources
+from ..text import CLITIC_FIRST, key, readings
+from .features import resources
 
 LABELS = {"PERS": "PERSON", "LOC": "LOCATION", "ORG": "ORGANIZATION", "MISC": "MISC"}
 _WORD_KINDS = ("arabic", "latin", "number")

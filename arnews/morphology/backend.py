@@ -5,15 +5,16 @@ import operator
 import re
 import threading
 
+from ..text import ARABIC_LETTERS, CONJUNCTIONS, strip_diacritics
 from .base import WordAnalysis
-from .disambiguate import Candidate, Ranker, _gloss, build_candidates, dediac, pos_signature
+from .disambiguate import Candidate, Ranker, _gloss, build_candidates, pos_signature
 
 try:  # choose() on running text in C (_cmorph.c, built at install where there is a compiler)
     from ._cmorph import choose_raw
 except ImportError:
     choose_raw = None
 
-_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+_ARABIC_LETTER = re.compile(f"[{ARABIC_LETTERS}]")
 _DIGITS = re.compile(r"^[0-9\u0660-\u0669\u06f0-\u06f9.,٫٬%]+$")
 # In treebank input على / إلى / لدى are written with final ي before a split-off pronoun.
 _BEFORE_PRONOUN = {"علي": ("على", "عَلَى"), "إلي": ("إلى", "إِلَى"), "الي": ("إلى", "إِلَى"), "لدي": ("لدى", "لَدَى")}
@@ -111,19 +112,19 @@ class AnalyzerBackend:
         if not top:
             return
         a = top[0].analysis
-        lemma, pos = dediac(a.get("lex", "")), a.get("pos")
+        lemma, pos = strip_diacritics(a.get("lex", "")), a.get("pos")
         for c in cands:
             if c.lemma == lemma and c.pos == pos and c.source != "guess":
                 c.feats["mle_top"] = 1.0
 
     def first_analysis_lemma(self, word: str) -> str:
         """The undiacritised lemma of the analyser's first analysis (the word itself if none)."""
-        analyses = self._analyzer.analyze(dediac(word))
-        return dediac(analyses[0].get("lex") or word) if analyses else word
+        analyses = self._analyzer.analyze(strip_diacritics(word))
+        return strip_diacritics(analyses[0].get("lex") or word) if analyses else word
 
     def first_analysis_gloss(self, word: str) -> str | None:
         """The gloss of the analyser's first analysis (the BAMA-order baseline of the benchmark)."""
-        analyses = self._analyzer.analyze(dediac(word))
+        analyses = self._analyzer.analyze(strip_diacritics(word))
         return _gloss(analyses[0]) if analyses else None
 
     # -- decoding -----------------------------------------------------------------------------
@@ -174,7 +175,7 @@ class AnalyzerBackend:
     def _collocations(self, words: list[str], out: list, pre_split: bool) -> list:
         for i in range(1, len(words)):
             prev = words[i - 1]
-            lemma = _COLLOCATIONS.get((prev[1:] if prev[:1] in ("و", "ف") else prev, words[i]))  # (ولا يزال)
+            lemma = _COLLOCATIONS.get((prev[1:] if prev[:1] in CONJUNCTIONS else prev, words[i]))  # (ولا يزال)
             if lemma is not None:
                 verb = next((c for c in self.candidates(words[i], pre_split)[0] if c.pos == "verb" and c.lemma == lemma),
                             None)
@@ -198,6 +199,6 @@ class AnalyzerBackend:
                          known_forms: set[str] | None = None) -> list[WordAnalysis]:
         """One analysis per word, in context. ``known_forms``: other word forms of the text, used
         to decide whether an unknown word carries a clitic (defaults to the sentence's words)."""
-        clean = [dediac(w) for w in words]
+        clean = [strip_diacritics(w) for w in words]
         res = self.choose(clean, pre_split, known_forms)
         return [r.to_analysis() if isinstance(r, Candidate) else r for r in res]

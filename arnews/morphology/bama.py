@@ -20,6 +20,8 @@ import importlib.util
 import re
 from pathlib import Path
 
+from ..text import match_key
+
 BUILDER_VERSION = 9
 
 # Buckwalter transliteration -> Arabic script (with diacritics).
@@ -34,9 +36,6 @@ _BW2AR = str.maketrans({
     "K": "\u064d", "a": "\u064e", "u": "\u064f", "i": "\u0650", "~": "\u0651", "o": "\u0652",
     "`": "\u0670", "{": "\u0671",
 })
-_DIACS = re.compile("[\u064b-\u0652\u0670\u0640]")
-_KEY_MAP = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
-                          "\u0649": "\u064a", "\u0629": "\u0647"})
 
 # Lean on purpose (memory and load time): BAMA has no question proclitic (prc3), and the
 # Buckwalter tag string (bw) is kept only on the backoff stem, where the Analyzer needs it.
@@ -73,7 +72,7 @@ def bw2ar(text: str) -> str:
 
 def surface_key(arabic: str) -> str:
     """The key the Analyzer looks up: no diacritics, normalised alef/yeh/teh marbuta."""
-    return _DIACS.sub("", arabic).translate(_KEY_MAP)
+    return match_key(arabic)
 
 
 def source_dir() -> Path:

@@ -25,6 +25,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..text import LEXICON_MARKS
 from . import bama
 from .camel_data import CacheDirUnusable, cache_dir, cache_dir_unusable, make_cache_subdir, prepare_camel_import
 
@@ -145,7 +146,7 @@ def _ensure_db_text(force: bool) -> dict:
     return rec
 
 
-_DD_RE = re.compile("[\u064b-\u0652\u0670\u0640#+]")
+_DD_RE = re.compile(f"[{LEXICON_MARKS}#+]")  # what a DB's diac/lex strings carry besides letters
 
 
 def prepare_db(db) -> None:

@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..memo import Memo
-from ..normalize import is_vowelled, vowelled_key
+from ..text import ENCLITIC_SURFACE, PROCLITIC_SURFACE, is_vowelled, match_key, strip_diacritics, vowelled_key
 from .base import WordAnalysis
 from .senses import news_gloss, order_senses
 
@@ -39,32 +39,10 @@ TABLE_PATH = DATA_DIR / "lemma_table.json.gz"
 # readings the model cannot tell apart (ملكي "royal" / "proprietary"), no more.
 NEWS_WEIGHT = 0.05
 
-_DIAC_RE = re.compile("[\u064b-\u0652\u0670\u0640\u06d6-\u06ed]")
-_MATCH = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
-                        "\u0649": "\u064a", "\u0629": "\u0647"})
-
-
-def dediac(s: str) -> str:
-    return _DIAC_RE.sub("", s)
-
-
-def match_key(s: str) -> str:
-    """Lenient comparison key (no diacritics, merged alef forms, ى→ي, ة→ه)."""
-    return dediac(s).translate(_MATCH)
-
-
 @lru_cache(maxsize=65_536)
 def _lemma_key(lemma: str) -> str:
     """match_key of a lemma: lemmas recur across the words being analysed, so cached."""
     return match_key(lemma)
-
-
-# Clitic feature values -> surface forms.
-_PRC_SURFACE = {"wa": "و", "fa": "ف", "bi": "ب", "ka": "ك", "li": "ل", "la": "ل", "sa": "س", "Al": "ال",
-                ">a": "أ", "lA": "لا", "mA": "ما", "ta": "ت", "ha": "ها", "yA": "يا", "El": "عل", "ma": "ما",
-                "wA": "وا", "Ea": "ع", "fi": "في", "min": "من"}
-_ENC_SURFACE = {"3ms": "ه", "3fs": "ها", "3d": "هما", "3mp": "هم", "3fp": "هن", "2ms": "ك", "2fs": "ك",
-                "2d": "كما", "2mp": "كم", "2fp": "كن", "1s": "ي", "1p": "نا", "3p": "هم", "2p": "كم"}
 
 
 @lru_cache(maxsize=256)
@@ -72,7 +50,7 @@ def _prc_surface(value: str) -> str | None:
     if not value or value in ("0", "na", "-"):
         return None
     head = value.split("_")[0]
-    return _PRC_SURFACE.get(head, head)
+    return PROCLITIC_SURFACE.get(head, head)
 
 
 @lru_cache(maxsize=256)
@@ -82,7 +60,7 @@ def _enc_surface(value: str) -> str | None:
     pn, _, kind = value.partition("_")
     if pn == "1s" and kind == "dobj":
         return "ني"
-    return _ENC_SURFACE.get(pn, pn)
+    return ENCLITIC_SURFACE.get(pn, pn)
 
 
 # Treebank (and general lexicographic) conventions for closed-class lemmas.
@@ -272,7 +250,7 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
     for a in analyses:
         pos = a.get("pos") or "noun"
         lex = a.get("lex") or word
-        lemma = a.get("_lem") or dediac(lex)
+        lemma = a.get("_lem") or strip_diacritics(lex)
         lemma_diac = lex
         if pos.startswith("pron") or pos in ("noun", "adj") and lemma in ("هذه", "هؤلاء"):
             conv = _LEMMA_CONVENTIONS.get(lemma)
@@ -285,7 +263,7 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
             elif pos == "adj" and lemma.endswith("ي") and len(lemma) > 3:
                 # Nisba spelling variants listed under one BAMA lemma (أميركي under أمريكي,
                 # ديمقراطي under ديموقراطي): keep the spelling the text uses.
-                sdd = a.get("_sdd") or dediac(a.get("stem") or "")
+                sdd = a.get("_sdd") or strip_diacritics(a.get("stem") or "")
                 if sdd != lemma and sdd.endswith("ي") and len(sdd) > 3 and sdd[:2] == lemma[:2]:
                     lemma, lemma_diac = sdd, a.get("stem") or sdd
         procl = _proclitics(a.get("prc3", "0"), a.get("prc2", "0"), a.get("prc1", "0"), a.get("prc0", "0"))
@@ -297,7 +275,7 @@ def build_candidates(word: str, analyses: list[dict], pre_split: bool, prior: di
         key = (lemma_diac, pos, procl, encl, backoff)
         c = groups.get(key)
         if c is None:
-            stem = a.get("_sdd") or dediac(a.get("stem") or "")
+            stem = a.get("_sdd") or strip_diacritics(a.get("stem") or "")
             c = Candidate(lemma, lemma_diac, pos, None if backoff else _gloss(a), procl, stem, encl,
                           "backoff" if backoff else "lexicon", None)
             groups[key] = c

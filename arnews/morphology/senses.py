@@ -24,7 +24,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from ..normalize import match_key, strip_diacritics, vowelled_key
+from ..text import match_key, strip_diacritics, vowelled_key
 
 DATA_DIR = Path(__file__).parent / "data"
 NEWS_SENSES_PATH = DATA_DIR / "news_senses.tsv"
