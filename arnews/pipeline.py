@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from .document import WORD_KINDS, Document, Source, Stats
+from .errors import MissingDataError
 from .normalize import DEFAULT_STEPS, Normalizer
 from .tokenize import arabic_share, tokenize
 
@@ -137,10 +138,12 @@ def stage_tokens(doc: Document, pipe: Pipeline) -> None:
 def _load(getter: Callable[[], object]):
     try:
         return getter()
+    except MissingDataError as exc:
+        raise BackendUnavailable(str(exc)) from exc
     except Exception as exc:
-        if type(exc).__name__ == "MissingDataError":
-            raise BackendUnavailable(str(exc)) from exc
-        if type(exc).__name__ == "CacheDirUnusable":
+        from .morphology.camel_data import CacheDirUnusable  # (not imported by commands that need no backend)
+
+        if isinstance(exc, CacheDirUnusable):
             raise EnvironmentUnusable(str(exc)) from exc
         raise
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from ..errors import MissingDataError  # noqa: F401 (re-exported: one class for every stage)
+
 
 @dataclass
 class WordAnalysis:
@@ -17,10 +19,6 @@ class WordAnalysis:
     stem: str = ""
     enclitics: list[str] = field(default_factory=list)  # surface forms: ["ه"]
     source: str = "lexicon"  # lexicon | backoff | guess
-
-
-class MissingDataError(Exception):
-    """A requested backend needs data that is not installed; the message says what to do."""
 
 
 class MorphologyBackend(Protocol):
