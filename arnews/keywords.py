@@ -39,14 +39,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
 from .document import WORD_KINDS, Document, Keyword, Token
 from .morphology.senses import phrase_gloss
 from .normalize import match_key, strip_diacritics
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .pipeline import Pipeline
 
 BACKGROUND_FILE = "keywords_df.tsv"
 
@@ -703,14 +700,11 @@ def rank_keywords(doc: Document, stopwords: frozenset[str], *, top: int = 10, ve
     return [_keyword(c, best) for c in chosen[:top]], cands
 
 
-SCORER = "stats"
-
-
-def extract_keywords(doc: Document, pipe: "Pipeline") -> None:
-    """The pipeline stage: fill doc.keywords, doc.backends["keywords"] and the corpus hand-over in doc.extra."""
-    s = pipe.settings
-    keywords, cands = rank_keywords(doc, pipe.stopwords, top=s.top, verbs=s.keyword_verbs, names=s.keyword_names,
-                                    scorer=SCORER)
+def extract_keywords(doc: Document, stopwords: frozenset[str], *, top: int = 10, verbs: bool = False,
+                     names: bool = False, scorer: str = "stats") -> None:
+    """The pipeline stage: fill doc.keywords, doc.backends["keywords"] and the corpus hand-over in doc.extra.
+    The arguments are rank_keywords'; the pipeline passes its Settings' values."""
+    keywords, cands = rank_keywords(doc, stopwords, top=top, verbs=verbs, names=names, scorer=scorer)
     doc.keywords = keywords
     n_bg, _ = background_df()
     # "no lemmas" when there are words and none has a lemma (stops at the first word with one).
@@ -721,7 +715,7 @@ def extract_keywords(doc: Document, pipe: "Pipeline") -> None:
             if lemmas:
                 break
     morph = "word forms (no lemmas)" if lemmas is False else "lemmas"
-    doc.backends["keywords"] = f"{SCORER} on {morph}" + (f", background DF of {n_bg} docs" if n_bg else "")
+    doc.backends["keywords"] = f"{scorer} on {morph}" + (f", background DF of {n_bg} docs" if n_bg else "")
     # For the corpus summary: every candidate that could stand as a keyword (bare adjectives and
     # words mostly used as modifiers left out), with its surface form and gloss.
     counts: dict[str, int] = {}

@@ -34,6 +34,7 @@ class Settings:
     top: int = 10
     keyword_verbs: bool = False
     keyword_names: bool = False
+    keyword_scorer: str = "stats"  # stats | graph (rank_keywords; graph: compared in benchmarks/keywords_eval.py)
 
     def with_stages(self, *wanted: str) -> "Settings":
         """These stages plus the ones they depend on, in pipeline order."""
@@ -163,7 +164,9 @@ def stage_entities(doc: Document, pipe: Pipeline) -> None:
 def stage_keywords(doc: Document, pipe: Pipeline) -> None:
     from .keywords import extract_keywords
 
-    extract_keywords(doc, pipe)
+    s = pipe.settings
+    extract_keywords(doc, pipe.stopwords, top=s.top, verbs=s.keyword_verbs, names=s.keyword_names,
+                     scorer=s.keyword_scorer)
 
 
 def analyze_text(text: str, settings: Settings | None = None, name: str = "<text>") -> Document:
