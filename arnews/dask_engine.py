@@ -21,7 +21,7 @@ import threading
 from typing import Any, Callable, Iterable, Iterator
 
 from .document import Document
-from .errors import DaskUnavailable  # noqa: F401 (re-exported)
+from .errors import DaskUnavailable
 from .pipeline import Pipeline, Settings
 from .sources import resolve
 from .work import chunks as make_chunks, preload, process_item, worker_mode

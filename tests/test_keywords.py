@@ -131,6 +131,15 @@ def test_at_least_top_keywords_and_candidates_handover():
     assert "كوري" not in doc.keyword_candidates.counts  # mostly a modifier (القوات الكورية)
 
 
+def test_the_scorer_is_a_setting(pipe):
+    stats = pipe.run_text(SEED_TEXT)
+    graph = Pipeline(Settings(top=10, keyword_scorer="graph").with_stages("keywords")).run_text(SEED_TEXT)
+    assert stats.backends["keywords"].startswith("stats on lemmas")
+    assert graph.backends["keywords"].startswith("graph on lemmas")
+    assert len(graph.keywords) == 10 and [k.lemma for k in graph.keywords] != [k.lemma for k in stats.keywords]
+    assert pipe.run_text(SEED_TEXT).keywords == stats.keywords  # another Pipeline's setting changed nothing here
+
+
 def test_empty_and_non_arabic_documents(pipe):
     for text in ("", "   \n", "Hello world, nothing Arabic here.", "123 456 ..."):
         doc = pipe.run_text(text)

@@ -17,6 +17,14 @@ def test_package_has_no_cycle_and_no_upward_import():
     assert run.stdout.strip().endswith(" 0 problems")
 
 
+def test_one_missing_data_error_for_every_stage():
+    import arnews.entities
+    import arnews.errors
+    import arnews.morphology
+
+    assert arnews.morphology.MissingDataError is arnews.entities.MissingDataError is arnews.errors.MissingDataError
+
+
 def _package(tmp_path, files: dict[str, str]):
     pkg = tmp_path / "arnews"
     for name, text in files.items():
