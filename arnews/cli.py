@@ -13,6 +13,7 @@ from typing import Any, Callable
 import click
 
 from . import __version__
+from .errors import DaskUnavailable, OutputNotWritable
 from .normalize import STEPS, UnknownStepError, parse_steps
 from .pipeline import BackendUnavailable, EnvironmentUnusable, Settings
 from .sources import DEFAULT_GLOB, DEFAULT_MAX_BYTES, iter_sources
@@ -285,12 +286,8 @@ def _run(ctx: click.Context, *, view: str, paths: tuple[str, ...], settings: Set
             sink.interrupted()
         except EnvironmentUnusable as e:  # (before BackendUnavailable, its base): the same for every input
             raise ArnewsError(str(e), exit_code=EXIT_USAGE) from None
-        except (BackendUnavailable, WorkersFailed) as e:
+        except (BackendUnavailable, WorkersFailed, DaskUnavailable) as e:
             raise ArnewsError(str(e)) from None
-        except Exception as e:
-            if type(e).__name__ == "DaskUnavailable":
-                raise ArnewsError(str(e)) from None
-            raise
         finally:
             # Stop the workers now, also when the reader went away (broken pipe) in mid-batch:
             # an unclosed generator would leave the pool waiting at interpreter exit.
@@ -322,10 +319,8 @@ class ArnewsGroup(click.Group):
 
             name = display_name(e.filename) if e.filename else ""
             raise ArnewsError(f"{name}: {e.strerror or e}".lstrip(": ")) from None
-        except Exception as e:
-            if type(e).__name__ == "OutputNotWritable":  # (render.sink: not imported for every command)
-                raise ArnewsError(str(e), exit_code=EXIT_USAGE) from None
-            raise
+        except OutputNotWritable as e:
+            raise ArnewsError(str(e), exit_code=EXIT_USAGE) from None
 
 
 def _quiet_broken_pipe() -> None:
@@ -625,8 +620,10 @@ def _exit(code: Any) -> None:
     import threading
 
     code = 0 if code is None else code
-    abandoned = [t for t in threading.enumerate()
-                 if t.is_alive() and type(t).__name__ == "_ExecutorManagerThread"]
+    # (no pool was ever started unless its module was imported: not imported here just to look)
+    pool_module = sys.modules.get("concurrent.futures.process")
+    manager = getattr(pool_module, "_ExecutorManagerThread", None)
+    abandoned = [t for t in threading.enumerate() if manager is not None and t.is_alive() and isinstance(t, manager)]
     if not abandoned or not isinstance(code, int):
         sys.exit(code)
     import multiprocessing

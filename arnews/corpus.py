@@ -7,7 +7,7 @@ entity or keyword vocabularies outgrow a cap the rarest entries are dropped
 (the result is then marked ``approximate``).
 
 Keywords are ranked by TF-IDF against the batch's own document frequencies, from each
-document's keyword candidates (``doc.extra["keyword_candidates"]``, ``{term: count}``):
+document's keyword candidates (``doc.keyword_candidates.counts``, ``{term: count}``):
 the same formula as ``keywords.corpus_keyword_scores``, accumulated as documents stream by.
 """
 from __future__ import annotations
@@ -46,13 +46,12 @@ def digest(doc: Document) -> DocDigest:
     warnings = list(doc.source.warnings)
     if not doc.ok:
         return DocDigest(doc.source.name, False, doc.error or "failed", source_warnings=warnings)
-    cands = doc.extra.get("keyword_candidates")
-    if cands is None:  # keywords stage without candidates (or an older one): use the document's keywords
+    kc = doc.keyword_candidates
+    if kc is None:  # no keywords stage (or a Document made elsewhere): use the document's keywords
         cands = {k.lemma: k.count for k in doc.keywords}
-    info: dict[str, tuple[str, str | None]] = {}
-    for term, value in (doc.extra.get("keyword_info") or {}).items():
-        surface, gloss = value
-        info[term] = (surface, gloss)
+        info: dict[str, tuple[str, str | None]] = {}
+    else:
+        cands, info = kc.counts, dict(kc.info)
     for k in doc.keywords:
         info.setdefault(k.lemma, (k.surface, k.gloss))
     return DocDigest(
@@ -82,18 +81,26 @@ def _prune(table: dict, cap: int, value: Callable[[Any], int], *others: dict) ->
     return True
 
 
-# The fields of a CorpusSummary.terms entry. One list per term rather than one entry in each of
-# four dicts: the batch parent holds ~44k terms for 1,336 articles, 18 MB this way against 22 MB
-# (most of the rest is the terms', surfaces' and glosses' own strings).
-DOCS, COUNT, TF, SURFACE, GLOSS = range(5)
+@dataclass(slots=True)
+class TermTotals:
+    """One keyword term's totals over the batch so far. One object per term rather than one entry
+    in each of five dicts: the batch parent holds ~44k terms for 1,336 articles (with slots, no
+    larger than the list it replaced; most of the memory is the terms', surfaces' and glosses' own
+    strings)."""
+
+    docs: int  # documents that have the term
+    count: int  # occurrences
+    tf: float  # sum over those documents of 1 + log(count)
+    surface: str | None  # from the first document that has one
+    gloss: str | None
 
 
 def _itself(count: int) -> int:
     return count
 
 
-def _docs(row: list) -> int:
-    return row[DOCS]
+def _docs(row: TermTotals) -> int:
+    return row.docs
 
 
 @dataclass
@@ -107,9 +114,7 @@ class CorpusSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)  # the first MAX_FAILURES
     entity_docs: Counter = field(default_factory=Counter)  # (canonical, label) -> documents
     entity_mentions: Counter = field(default_factory=Counter)
-    # term -> [documents, occurrences, sum of 1 + log(count), surface, gloss] (indices DOCS ... GLOSS);
-    # surface and gloss from the first document that has them.
-    terms: dict[str, list] = field(default_factory=dict)
+    terms: dict[str, TermTotals] = field(default_factory=dict)
 
     def add(self, item: Union[Document, DocDigest]) -> None:
         d = item if isinstance(item, DocDigest) else digest(item)
@@ -132,13 +137,13 @@ class CorpusSummary:
             row = get(term)
             if row is None:
                 surface, gloss = info_get(term) or (None, None)
-                terms[term] = [1, count, 1.0 + log(count), surface, gloss]
+                terms[term] = TermTotals(1, count, 1.0 + log(count), surface, gloss)
                 continue
-            row[DOCS] += 1
-            row[COUNT] += count
-            row[TF] += 1.0 + log(count)
-            if row[SURFACE] is None and term in info:
-                row[SURFACE], row[GLOSS] = info[term]
+            row.docs += 1
+            row.count += count
+            row.tf += 1.0 + log(count)
+            if row.surface is None and term in info:
+                row.surface, row.gloss = info[term]
         if _prune(self.entity_docs, MAX_ENTITIES, _itself, self.entity_mentions):
             self.approximate = True
         if _prune(terms, MAX_TERMS, _docs):
@@ -159,19 +164,19 @@ class CorpusSummary:
 
     def keyword_scores(self) -> dict[str, float]:
         n = max(self.succeeded, 1)
-        return {t: keyword_score(row[TF], row[DOCS], n) for t, row in self.terms.items()}
+        return {t: keyword_score(row.tf, row.docs, n) for t, row in self.terms.items()}
 
     def top_keywords(self, n: int) -> list[dict[str, Any]]:
         scores = self.keyword_scores()
         terms = self.terms
-        ranked = heapq.nsmallest(n, scores, key=lambda t: (-round(scores[t], 4), -terms[t][COUNT], t))
+        ranked = heapq.nsmallest(n, scores, key=lambda t: (-round(scores[t], 4), -terms[t].count, t))
         rows = []
         for term in ranked[:n]:
             row = terms[term]
-            surface, gloss = (row[SURFACE], row[GLOSS]) if row[SURFACE] is not None else (term, None)
+            surface, gloss = (row.surface, row.gloss) if row.surface is not None else (term, None)
             # As in documents: `keyword` as a reader writes it, `lemma` the term that groups its forms.
-            rows.append({"keyword": surface, "lemma": term, "surface": surface, "gloss": gloss, "documents": row[DOCS],
-                         "count": row[COUNT], "score": round(scores[term], 4)})
+            rows.append({"keyword": surface, "lemma": term, "surface": surface, "gloss": gloss, "documents": row.docs,
+                         "count": row.count, "score": round(scores[term], 4)})
         return rows
 
     def to_dict(self, top: int = 20) -> dict[str, Any]:

@@ -21,7 +21,10 @@ import threading
 from typing import Any, Callable, Iterable, Iterator
 
 from .document import Document
+from .errors import DaskUnavailable
 from .pipeline import Pipeline, Settings
+from .sources import resolve
+from .work import chunks as make_chunks, preload, process_item, worker_mode
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +35,6 @@ _PIPES: dict[Settings, Pipeline] = {}
 _LOCK = threading.Lock()
 
 
-class DaskUnavailable(Exception):
-    """dask.distributed is not installed, or the scheduler cannot be reached."""
-
-
 def worker_pipeline(settings: Settings) -> Pipeline:
     """This worker process's Pipeline for `settings` (created once)."""
     pipe = _PIPES.get(settings)
@@ -43,8 +42,6 @@ def worker_pipeline(settings: Settings) -> Pipeline:
         with _LOCK:
             pipe = _PIPES.get(settings)
             if pipe is None:
-                from .batch import preload, worker_mode
-
                 worker_mode(settings)
                 pipe = Pipeline(settings)
                 preload(pipe)
@@ -57,8 +54,6 @@ _RUN_LOCKS: dict[int, threading.Lock] = collections.defaultdict(threading.Lock)
 
 def run_chunk(settings: Settings, transform: Callable[[Document], Any] | None, chunk: list) -> list:
     """The task: one chunk of inputs (Source, SourceError or SourceRef) to Documents or transform(doc)."""
-    from .batch import process_item
-
     pipe = worker_pipeline(settings)
     # A worker with several threads shares one Pipeline; the GIL allows no real parallelism
     # between them anyway, so they take turns (run workers with --nthreads 1 for CPU use).
@@ -87,8 +82,6 @@ def run_dask(items: Iterable[Any], settings: Settings, *, scheduler: str | None 
             with `workers` single-threaded worker processes (threads with ``processes=False``).
     """
     distributed = _import_distributed()
-    from .batch import _chunks, resolve
-
     # dask logs cluster start/stop at INFO; keep stderr for our own diagnostics unless debugging (-vv).
     if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
         for name in ("distributed", "dask"):
@@ -122,7 +115,7 @@ def run_dask(items: Iterable[Any], settings: Settings, *, scheduler: str | None 
         window = window or max(4, 3 * threads)
         if read_on_client:
             items = (resolve(i) for i in items)
-        chunks = _chunks(items, chunk_size or 4)
+        chunks = make_chunks(items, chunk_size or 4)
 
         def submit(chunk: list) -> Any:
             return client.submit(run_chunk, settings, transform, chunk, pure=False)

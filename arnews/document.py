@@ -7,7 +7,6 @@ Stages fill fields in place; none of them re-reads the input.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 SCHEMA_VERSION = "1.1"  # 1.1: keywords carry `keyword` as written and `lemma`
 
@@ -108,6 +107,15 @@ class Keyword:
     offsets: list[tuple[int, int]] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class KeywordCandidates:
+    """The keywords stage's hand-over to the corpus summary (corpus.py): every term of the document
+    that could stand as a keyword, not only its top ones. Not part of the JSON output."""
+
+    counts: dict[str, int]  # term -> occurrences in the document, first seen first
+    info: dict[str, tuple[str, str | None]]  # term -> (its most frequent surface form, gloss)
+
+
 @dataclass
 class Stats:
     characters: int = 0
@@ -132,7 +140,7 @@ class Document:
     backends: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    keyword_candidates: KeywordCandidates | None = None  # set by the keywords stage
 
     @property
     def name(self) -> str:

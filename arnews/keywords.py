@@ -24,9 +24,9 @@ Words and shorter phrases that mostly occur inside a listed phrase are dropped
 (deduplication against parts). A term is shown in its most frequent surface form, with
 the article as written and without leading conjunctions, prepositions or pronoun suffixes.
 
-For the corpus summary each document also gets ``doc.extra["keyword_candidates"]``
-(``{term: count}`` for every candidate that could be a keyword) and
-``doc.extra["keyword_info"]`` (``{term: [surface, gloss]}`` for the same terms);
+For the corpus summary each document also gets ``doc.keyword_candidates`` (a
+KeywordCandidates: ``counts``, ``{term: count}`` for every candidate that could be a keyword,
+and ``info``, ``{term: (surface, gloss)}`` for the same terms);
 :func:`corpus_keyword_scores` ranks terms over a batch with TF-IDF against the batch's
 own document frequencies.
 """
@@ -39,14 +39,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
-from .document import WORD_KINDS, Document, Keyword, Token
+from .document import WORD_KINDS, Document, Keyword, KeywordCandidates, Token
 from .morphology.senses import phrase_gloss
 from .text import CONJUNCTIONS, PREPOSITIONS, match_key, strip_diacritics
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .pipeline import Pipeline
 
 BACKGROUND_FILE = "keywords_df.tsv"
 
@@ -255,10 +252,24 @@ def _classify(tok: Token, key: str, norm_key: str, stop: frozenset[str], verbs: 
     return None
 
 
-# What _units derives from a token's text and analysis alone: (key, lemma, form, text without
-# diacritics, gloss, joined, definite, possessed, tanwin, class outside a name, class inside one).
-_TokenInfo = tuple[str, str, str, str, "str | None", bool, bool, bool, bool, "str | None", "str | None"]
-_UNCLASSED: _TokenInfo = ("", "", "", "", None, False, False, False, False, None, None)  # see _token_info
+class _TokenInfo(NamedTuple):
+    """What _units derives from a token's text and analysis alone (cached per distinct word and
+    analysis; a tuple, so that _units unpacks it at tuple speed). The fields are _Unit's."""
+
+    key: str
+    lemma: str
+    form: str
+    bare: str
+    gloss: str | None
+    joined: bool
+    definite: bool
+    possessed: bool
+    tanwin: bool
+    cls: str | None  # outside a name mention
+    cls_in_name: str | None  # inside one
+
+
+_UNCLASSED = _TokenInfo("", "", "", "", None, False, False, False, False, None, None)  # see _token_info
 
 
 def _token_info(tok: Token, stop: frozenset[str], verbs: bool, classed: bool = False) -> _TokenInfo:
@@ -280,8 +291,8 @@ def _token_info(tok: Token, stop: frozenset[str], verbs: bool, classed: bool = F
     # Cached for the life of the process: where a derived string equals one the token already
     # holds (most do), keep that object rather than a second copy.
     lemma = _same(lemma, tok.lemma)
-    return (_same(key, lemma), lemma, _same(form, tok.text), _same(bare, tok.text), _same(gloss, tok.gloss), joined,
-            definite, possessed, tanwin, cls, "name" if cls in ("noun", "adj") else cls)
+    return _TokenInfo(_same(key, lemma), lemma, _same(form, tok.text), _same(bare, tok.text), _same(gloss, tok.gloss),
+                      joined, definite, possessed, tanwin, cls, "name" if cls in ("noun", "adj") else cls)
 
 
 @lru_cache(maxsize=20_000)  # (a word's lemma recurs in its other forms: 10k lemmas in 30k words)
@@ -704,14 +715,12 @@ def rank_keywords(doc: Document, stopwords: frozenset[str], *, top: int = 10, ve
     return [_keyword(c, best) for c in chosen[:top]], cands
 
 
-SCORER = "stats"
-
-
-def extract_keywords(doc: Document, pipe: "Pipeline") -> None:
-    """The pipeline stage: fill doc.keywords, doc.backends["keywords"] and the corpus hand-over in doc.extra."""
-    s = pipe.settings
-    keywords, cands = rank_keywords(doc, pipe.stopwords, top=s.top, verbs=s.keyword_verbs, names=s.keyword_names,
-                                    scorer=SCORER)
+def extract_keywords(doc: Document, stopwords: frozenset[str], *, top: int = 10, verbs: bool = False,
+                     names: bool = False, scorer: str = "stats") -> None:
+    """The pipeline stage: fill doc.keywords, doc.backends["keywords"] and the corpus hand-over,
+    doc.keyword_candidates.
+    The arguments are rank_keywords'; the pipeline passes its Settings' values."""
+    keywords, cands = rank_keywords(doc, stopwords, top=top, verbs=verbs, names=names, scorer=scorer)
     doc.keywords = keywords
     n_bg, _ = background_df()
     # "no lemmas" when there are words and none has a lemma (stops at the first word with one).
@@ -722,18 +731,17 @@ def extract_keywords(doc: Document, pipe: "Pipeline") -> None:
             if lemmas:
                 break
     morph = "word forms (no lemmas)" if lemmas is False else "lemmas"
-    doc.backends["keywords"] = f"{SCORER} on {morph}" + (f", background DF of {n_bg} docs" if n_bg else "")
+    doc.backends["keywords"] = f"{scorer} on {morph}" + (f", background DF of {n_bg} docs" if n_bg else "")
     # For the corpus summary: every candidate that could stand as a keyword (bare adjectives and
     # words mostly used as modifiers left out), with its surface form and gloss.
     counts: dict[str, int] = {}
-    info: dict[str, list] = {}
+    info: dict[str, tuple[str, str | None]] = {}
     for c in cands.values():
         if c.kind == "phrase" or not _is_modifier(c):
             label = c.label
             counts[label] = len(c.positions)
-            info[label] = [_most_common(c.surfaces), _gloss(c)]  # (c.surface, without the property call)
-    doc.extra["keyword_candidates"] = counts
-    doc.extra["keyword_info"] = info
+            info[label] = (_most_common(c.surfaces), _gloss(c))  # (c.surface, without the property call)
+    doc.keyword_candidates = KeywordCandidates(counts, info)
 
 
 def corpus_keyword_scores(docs_candidates: Iterable[dict[str, int]], n_docs: int | None = None,
@@ -741,7 +749,7 @@ def corpus_keyword_scores(docs_candidates: Iterable[dict[str, int]], n_docs: int
     """Rank terms over a batch: summed sublinear TF times IDF from the batch's own document frequencies.
 
     Args:
-        docs_candidates: one ``doc.extra["keyword_candidates"]`` dict per document.
+        docs_candidates: one ``doc.keyword_candidates.counts`` dict per document.
         n_docs: number of documents (default: how many dicts were given).
         top: keep this many (default: all).
     Returns:

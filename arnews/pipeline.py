@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from .document import WORD_KINDS, Document, Source, Stats
+from .errors import MissingDataError
 from .normalize import DEFAULT_STEPS, Normalizer
 from .tokenize import arabic_share, tokenize
 
@@ -33,6 +34,7 @@ class Settings:
     top: int = 10
     keyword_verbs: bool = False
     keyword_names: bool = False
+    keyword_scorer: str = "stats"  # stats | graph (rank_keywords; graph: compared in benchmarks/keywords_eval.py)
 
     def with_stages(self, *wanted: str) -> "Settings":
         """These stages plus the ones they depend on, in pipeline order."""
@@ -137,10 +139,12 @@ def stage_tokens(doc: Document, pipe: Pipeline) -> None:
 def _load(getter: Callable[[], object]):
     try:
         return getter()
+    except MissingDataError as exc:
+        raise BackendUnavailable(str(exc)) from exc
     except Exception as exc:
-        if type(exc).__name__ == "MissingDataError":
-            raise BackendUnavailable(str(exc)) from exc
-        if type(exc).__name__ == "CacheDirUnusable":
+        from .morphology.camel_data import CacheDirUnusable  # (not imported by commands that need no backend)
+
+        if isinstance(exc, CacheDirUnusable):
             raise EnvironmentUnusable(str(exc)) from exc
         raise
 
@@ -160,7 +164,9 @@ def stage_entities(doc: Document, pipe: Pipeline) -> None:
 def stage_keywords(doc: Document, pipe: Pipeline) -> None:
     from .keywords import extract_keywords
 
-    extract_keywords(doc, pipe)
+    s = pipe.settings
+    extract_keywords(doc, pipe.stopwords, top=s.top, verbs=s.keyword_verbs, names=s.keyword_names,
+                     scorer=s.keyword_scorer)
 
 
 def analyze_text(text: str, settings: Settings | None = None, name: str = "<text>") -> Document:

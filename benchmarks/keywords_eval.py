@@ -80,13 +80,9 @@ def load(docs_dir: Path, keys_dir: Path) -> list[tuple[str, str, set[str]]]:
 
 
 def arnews_extractor(k: int, scorer: str | None = None):
-    from arnews import keywords
     from arnews.pipeline import Pipeline, Settings
 
-    if scorer:
-        keywords.SCORER = scorer
-
-    pipe = Pipeline(Settings(top=k, keyword_names=True).with_stages("keywords"))
+    pipe = Pipeline(Settings(top=k, keyword_names=True, keyword_scorer=scorer or "stats").with_stages("keywords"))
 
     def run(text: str) -> list[str]:
         doc = pipe.run_text(text)

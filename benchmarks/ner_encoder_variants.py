@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from arnews.entities import encoder as E, get_backend  # noqa: E402
-from arnews.entities.evaluate import read_bio, score  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from ner_eval import read_bio, score  # noqa: E402
 from arnews.entities.mentions import consistent_tags  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "data" / "ner" / "anercorp" / "dev.tsv"

@@ -29,7 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from arnews.entities import MissingDataError, get_backend  # noqa: E402
-from arnews.entities.evaluate import read_bio, report, score  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from ner_eval import read_bio, report, score  # noqa: E402
 from arnews.entities.mentions import consistent_tags  # noqa: E402
 
 

@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from arnews.entities import BACKENDS, MissingDataError, get_backend  # noqa: E402
-from arnews.entities.evaluate import read_bio  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from ner_eval import read_bio  # noqa: E402
 
 SEED = ROOT / "seeds" / "novosti-biden-north-korean-troops-kursk.txt"
 DEV = ROOT.parent / "shared" / "data" / "ner" / "anercorp" / "dev.tsv"

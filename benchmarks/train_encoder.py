@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from arnews.entities import encoder as E  # noqa: E402
-from arnews.entities.evaluate import read_bio, score  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from ner_eval import read_bio, score  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "ner" / "anercorp"
 LABEL_ID = {lab: i for i, lab in enumerate(E.BIO_LABELS)}

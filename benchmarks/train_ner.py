@@ -8,7 +8,7 @@ Defaults: the shared ANERcorp train/dev files and the packaged model path. Write
 its metadata (MODEL.json: feature groups, parameters, dev F1), the training-name list
 (MODEL.names.tsv) and its weights as arrays for the numpy tagger (MODEL.weights.npz). The
 gazetteer, the external name lists and the word clusters come from the package data (see
-arnews/entities/make_gazetteer.py, make_names.py and tools/make_clusters.py).
+tools/make_gazetteer.py, make_names.py and make_clusters.py).
 Morphology features come from arnews' built-in morphology backend, the one the CRF backend
 uses at inference when the caller passes no analyses. Deterministic: the same data gives the
 same model. The dev F1 it prints is the plain per-sentence tagging; benchmarks/ner_f1.py adds
@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from arnews.entities import crf  # noqa: E402
-from arnews.entities.evaluate import read_bio, report, score  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from ner_eval import read_bio, report, score  # noqa: E402
 from arnews.entities.features import FeatureExtractor  # noqa: E402
 from arnews.text import key  # noqa: E402
 from arnews.entities.viterbi import export_weights  # noqa: E402

@@ -142,7 +142,7 @@ def test_corpus_summary_counts_and_ranks(sequential):
     assert kws and [k["score"] for k in kws] == sorted((k["score"] for k in kws), reverse=True)
     from arnews.keywords import corpus_keyword_scores
 
-    expected = corpus_keyword_scores([d.extra["keyword_candidates"] for d in ok], top=5)
+    expected = corpus_keyword_scores([d.keyword_candidates.counts for d in ok], top=5)
     assert [(k["lemma"], k["documents"], k["count"], k["score"]) for k in kws] == \
         [(k["keyword"], k["documents"], k["count"], k["score"]) for k in expected]
 
@@ -158,7 +158,7 @@ def test_summary_memory_is_bounded(monkeypatch):
     for i in range(10):
         c.add(DocDigest(f"bad{i}", False, "broken"))
     assert len(c.terms) <= 100 and c.approximate
-    assert c.terms["common"][0] == 500
+    assert c.terms["common"].docs == 500
     assert c.top_keywords(1)[0]["lemma"] == "common"
     assert c.failed == 10 and len(c.failures) == 3
 

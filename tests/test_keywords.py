@@ -90,7 +90,7 @@ def test_inflected_and_cliticised_forms_count_for_one_lemma(pipe):
     assert set(k.surfaces) >= {"الصواريخ", "صاروخ", "صاروخين"}  # بصاروخ shown without its preposition
     assert k.surface == "الصواريخ"
     assert k.gloss and "missile" in k.gloss.lower()
-    assert doc.extra["keyword_candidates"][k.lemma] == 4
+    assert doc.keyword_candidates.counts[k.lemma] == 4
 
 
 def test_phrases_construct_and_adjective_chains(pipe):
@@ -106,7 +106,7 @@ def test_phrases_construct_and_adjective_chains(pipe):
     assert phrase.count == 3 and len(phrase.lemma.split()) == 3
     # Deduplicated against parts: the shorter phrase with the same uses is not listed separately.
     assert "القوات الكورية" not in by_surface
-    cands = doc.extra["keyword_candidates"]
+    cands = doc.keyword_candidates.counts
     assert any(len(t.split()) == 2 for t in cands) and any(len(t.split()) == 3 for t in cands)
 
 
@@ -120,15 +120,24 @@ def test_names_compete_only_when_asked():
     assert match_key("اقتصاد") in keys(plain)
 
 
-def test_at_least_top_keywords_and_extra_handover():
+def test_at_least_top_keywords_and_candidates_handover():
     doc = Pipeline(Settings(top=15).with_stages("keywords")).run_text(SEED_TEXT)
     assert len(doc.keywords) >= 15
     assert [k.score for k in doc.keywords] == sorted((k.score for k in doc.keywords), reverse=True)
-    info = doc.extra["keyword_info"]
+    info = doc.keyword_candidates.info
     assert doc.keywords[0].lemma in info and info[doc.keywords[0].lemma][0] == doc.keywords[0].surface
-    assert len(doc.extra["keyword_candidates"]) > len(doc.keywords)
-    assert set(info) == set(doc.extra["keyword_candidates"])
-    assert "كوري" not in doc.extra["keyword_candidates"]  # mostly a modifier (القوات الكورية)
+    assert len(doc.keyword_candidates.counts) > len(doc.keywords)
+    assert set(info) == set(doc.keyword_candidates.counts)
+    assert "كوري" not in doc.keyword_candidates.counts  # mostly a modifier (القوات الكورية)
+
+
+def test_the_scorer_is_a_setting(pipe):
+    stats = pipe.run_text(SEED_TEXT)
+    graph = Pipeline(Settings(top=10, keyword_scorer="graph").with_stages("keywords")).run_text(SEED_TEXT)
+    assert stats.backends["keywords"].startswith("stats on lemmas")
+    assert graph.backends["keywords"].startswith("graph on lemmas")
+    assert len(graph.keywords) == 10 and [k.lemma for k in graph.keywords] != [k.lemma for k in stats.keywords]
+    assert pipe.run_text(SEED_TEXT).keywords == stats.keywords  # another Pipeline's setting changed nothing here
 
 
 def test_empty_and_non_arabic_documents(pipe):
@@ -285,7 +294,7 @@ def test_cached_token_analysis_gives_the_same_keywords():
     cold = pipe.run_text(SEED_TEXT)
     for doc in (again, cold):
         assert doc.keywords == first.keywords
-        assert doc.extra == first.extra
+        assert doc.keyword_candidates == first.keyword_candidates
 
 
 def test_most_common_breaks_ties_like_counter():

@@ -74,6 +74,9 @@ class BertBackend:
         self.version = f"camel_tools ner-arabert ({path.name})"
         self._ner = NERecognizer(str(path))
 
+    def tag_sentences(self, sentences: list[tuple[list[str], list | None]]) -> list[list[str]]:
+        return [self.tag(words, analyses) for words, analyses in sentences]
+
     def tag(self, words: list[str], analyses: list | None = None) -> list[str]:
         if not words:
             return []

@@ -1,5 +1,4 @@
 """Errors of the entities stage (no heavy imports)."""
+from ..errors import MissingDataError
 
-
-class MissingDataError(Exception):
-    """A requested NER backend needs data that is not installed; the message says how to install it."""
+__all__ = ["MissingDataError"]

@@ -7,7 +7,7 @@ from functools import lru_cache
 from ..document import Document, Mention, Sentence, Source, Token
 from .canonical import canonical_form, clitic_prefix, surface_offset
 from .cleanup import clean_spans
-from .evaluate import spans
+from .bio import spans
 from ..text import CLITIC_FIRST, key, readings
 from .features import resources
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..document import Document
 from ..normalize import Normalizer
+from .base import MorphologyBackend
 
 # What the analyser sees: the original letters minus diacritics/tatweel, presentation forms
 # and Persian letter variants unified. (The Analyzer normalises alef/yeh/teh marbuta itself;
@@ -18,10 +19,10 @@ _NON_ARABIC = {
 }
 
 
-def lemmatize_tokens(doc: Document, backend) -> None:
+def lemmatize_tokens(doc: Document, backend: MorphologyBackend) -> None:
     tokens = doc.tokens
     form = _ANALYSIS_FORM.lookup
-    choose = getattr(backend, "choose", None)
+    choose = backend.choose
     sentences = doc.sentences or []
     spans = [(s.token_start, s.token_end) for s in sentences] or [(0, len(tokens))]
     # One pass for the analysis forms (each Arabic token normalised once): per sentence the
@@ -41,10 +42,7 @@ def lemmatize_tokens(doc: Document, backend) -> None:
         per_sentence.append((start, end, idx, words))
     for start, end, idx, words in per_sentence:
         if words:
-            if choose is not None:
-                results = choose(words, False, arabic_forms, True)
-            else:  # any other MorphologyBackend
-                results = backend.analyze_sentence(words, pre_split=False)
+            results = choose(words, False, arabic_forms, True)
             for i, r in zip(idx, results):
                 t = tokens[i]
                 t.lemma = r.lemma

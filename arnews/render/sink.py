@@ -17,14 +17,11 @@ from typing import IO, TYPE_CHECKING, Iterator
 
 from ..corpus import CorpusSummary
 from ..document import SCHEMA_VERSION, Document
+from ..errors import OutputNotWritable
 from .records import RowWriter, computed_rows, dumps
 
 if TYPE_CHECKING:  # pragma: no cover
     from .prepared import DocumentFormatter, Prepared
-
-
-class OutputNotWritable(Exception):
-    """The output file cannot be created where it was asked for (a read-only folder, say)."""
 
 
 # Temporary files older than this beside the output are left by a run that was killed (SIGKILL,

@@ -1,6 +1,6 @@
 """Build the shipped gazetteer (data/gazetteer.tsv) from CLDR data via Babel.
 
-Run ``python -m arnews.entities.make_gazetteer`` to regenerate it. Sources (none of them is
+Run ``python tools/make_gazetteer.py`` to regenerate it. Sources (none of them is
 the NER training set, so the model cannot learn to trust them blindly):
 
 - LOC: CLDR Arabic territory names and time-zone exemplar cities.
@@ -20,7 +20,8 @@ import re
 import sys
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "data" / "gazetteer.tsv"
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "arnews" / "entities" / "data" / "gazetteer.tsv"
 _ARABIC_WORDS = re.compile(r"^[\u0600-\u06FF ]+$")
 
 
@@ -50,10 +51,14 @@ def _clean(name: str) -> list[str]:
 def build() -> dict[str, set[str]]:
     import zoneinfo
 
-    import babel
-    from babel.dates import get_timezone_location
+    try:
+        import babel
+        from babel.dates import get_timezone_location
+    except ImportError:
+        raise SystemExit("make_gazetteer needs Babel (CLDR data): pip install babel") from None
 
-    from ..text import key
+    sys.path.insert(0, str(ROOT))
+    from arnews.text import key
 
     loc = babel.Locale("ar")
     entries: dict[str, set[str]] = {"LOC": set(), "LANG": set(), "CUR": set(), "ORG": set()}

@@ -1,8 +1,15 @@
-"""Reading BIO TSV files and conlleval-style span scoring (shared by the benchmark and training)."""
+"""Reading BIO TSV files and conlleval-style span scoring (shared by the NER benchmarks and training).
+
+Imported by benchmarks/ (they put tools/ on sys.path); not part of the installed package.
+"""
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from arnews.entities.bio import spans  # noqa: E402 (the spans the product's taggers mark)
 
 TYPES = ("PERS", "LOC", "ORG", "MISC")
 
@@ -29,32 +36,6 @@ def read_bio(path: str | Path) -> list[tuple[list[str], list[str]]]:
     if words:
         sents.append((words, tags))
     return sents
-
-
-def spans(tags: list[str]) -> set[tuple[int, int, str]]:
-    """Exact spans (start, end, type): a span starts at B-X, or at I-X after a tag not of type X."""
-    out = set()
-    start, typ = None, None
-    if not isinstance(tags, (list, tuple)):
-        tags = list(tags)
-    for i, tag in enumerate(tags):
-        if tag == "O":  # (most tags: what the general case below does with an O)
-            if typ is not None:
-                out.add((start, i, typ))
-                start, typ = None, None
-            continue
-        bio, _, t = tag.partition("-")
-        if bio not in ("B", "I"):
-            t = None
-        begins = t is not None and (bio == "B" or t != typ)
-        if typ is not None and (t != typ or begins):
-            out.add((start, i, typ))
-            start, typ = None, None
-        if begins:
-            start, typ = i, t
-    if typ is not None:  # a span running to the end
-        out.add((start, len(tags), typ))
-    return out
 
 
 def score(gold: list[list[str]], pred: list[list[str]]) -> dict[str, tuple[float, float, float, int]]:

