@@ -543,19 +543,34 @@ class EncoderBackend:
 
 
 class CombinedBackend:
-    """`--ner encoder+crf`: the encoder's log-probabilities as one more CRF feature. Each word's
-    score for a CRF label is the CRF's own state score plus `weight` times the encoder's
-    log-probability of that label's BIO form; the CRF's transitions and Viterbi pick the tags.
-    The weight is tuned on ANERcorp dev (benchmarks/train_encoder.py --tune-only) and stored
-    in data/encoder.json; docs/ner-encoder.md compares this with other combinations."""
+    """`--ner encoder+crf`: the encoder and the CRF together. Two ways, the first when its
+    model is installed (docs/ner-encoder.md compares them with other combinations):
+
+    - stacked (data/ner-enc.crfsuite, entities/stacked.py): a CRF trained over the plain CRF's
+      features plus features of the encoder's log-probs, cross-fitted on train, so it learned a
+      weight per encoder attribute and label;
+    - tied weight (fallback, or when `weight` is given): each word's score for a CRF label is
+      the plain CRF's state score plus `weight` times the encoder's log-probability of that
+      label's BIO form (encoder_weight in data/encoder.json, tuned on ANERcorp dev by
+      benchmarks/train_encoder.py --tune-only).
+
+    Both decode with the CRF's transitions and Viterbi."""
 
     name = "encoder+crf"
 
     def __init__(self, encoder: EncoderBackend, crf, weight: float | None = None):
+        from . import stacked
+
         self.encoder, self.crf = encoder, crf
         meta = encoder.model.meta
         self.weight = float(meta.get("encoder_weight", 1.0) if weight is None else weight)
-        self.version = f"{encoder.version}+{crf.version}"
+        self.stacked = None
+        # The stacked CRF learned the trust it puts in one encoder: with another, the tied weight.
+        if weight is None and stacked.available() and stacked.trained_for() == encoder.version:
+            self.stacked = stacked.StackedTagger()
+            self.version = f"{encoder.version}+{self.stacked.version}"
+        else:
+            self.version = f"{encoder.version}+{crf.version}"
 
     def tag(self, words: list[str], analyses: list | None = None) -> list[str]:
         return self.tag_sentences([(words, analyses)])[0]
@@ -563,6 +578,8 @@ class CombinedBackend:
     def tag_sentences(self, sentences: list[tuple[list[str], list | None]]) -> list[list[str]]:
         with self.encoder._lock:
             lps = self.encoder.model.log_probs([w for w, _ in sentences])
+        if self.stacked is not None:
+            return [self.stacked.tag(words, analyses, lp) for (words, analyses), lp in zip(sentences, lps)]
         return [combine(self.crf.label_scores(words, analyses), lp, self.weight) if words else []
                 for (words, analyses), lp in zip(sentences, lps)]
 

@@ -1,0 +1,126 @@
+"""encoder+crf as a CRF trained over the encoder's scores ("stacked"): data/ner-enc.crfsuite.
+
+That CRF was trained (benchmarks/train_ner_encfeat.py) on the plain CRF's features plus, per
+word, features of the encoder's label log-probs; on the training set those came from encoders
+that had not seen the sentence (cross-fitted, benchmarks/crossfit_encoder.py), so the CRF
+learned how far to trust the encoder on new text, per label, instead of one tied weight.
+
+At run time the CRF's own features give its state scores (CrfBackend.label_scores on the
+stacked model: the encoder attributes are unknown to the feature extractor and add nothing
+there); the encoder attributes' weights, kept in the model's metadata, are added here as one
+more emission term, and the CRF's transitions and Viterbi pick the tags.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .e5file import DATA
+
+MODEL = DATA / "ner-enc.crfsuite"
+META = MODEL.with_suffix(".json")
+PREFIX = "enc"  # every encoder attribute starts with it (no plain CRF feature does)
+LOG_FLOOR = -10.0  # log-probs below this carry no more information and would dominate the sums
+# Probability buckets of the encoder's own tag: the CRF learns one weight per (bucket, label).
+BUCKETS = (0.5, 0.8, 0.95)
+
+
+def available() -> bool:
+    return MODEL.is_file() and META.is_file()
+
+
+def trained_for() -> str | None:
+    """The version of the encoder whose scores the stacked CRF was trained on."""
+    return json.loads(META.read_text(encoding="utf-8")).get("encoder")
+
+
+def _bucket(p: float) -> int:
+    return sum(p >= b for b in BUCKETS)
+
+
+def encoder_features(log_probs: np.ndarray, labels: Sequence[str]) -> list[dict[str, float]]:
+    """Per-word encoder attributes (name -> value) of one sentence from its log-probs [n, len(labels)]
+    (labels: the encoder's BIO labels): each label's log-prob as a real value, the encoder's best
+    BIO-legal tag with its probability bucket, the neighbours' tags, and each entity type whose
+    total probability is at least 0.2, bucketed. Training and tagging both call this."""
+    from .encoder import bio_viterbi
+
+    n = len(log_probs)
+    if n == 0:
+        return []
+    lp = np.maximum(np.asarray(log_probs, dtype=np.float64), LOG_FLOOR)
+    prob = np.exp(lp)
+    best = [labels[j] for j in bio_viterbi(lp)]
+    types = sorted({lab[2:] for lab in labels if lab != "O"})
+    out = []
+    for t in range(n):
+        f = {f"{PREFIX}l={lab}": float(lp[t, j]) for j, lab in enumerate(labels)}
+        j = labels.index(best[t])
+        f[f"{PREFIX}={best[t]}"] = 1.0
+        f[f"{PREFIX}p={best[t]}:{_bucket(prob[t, j])}"] = 1.0
+        f[f"{PREFIX}-1={best[t - 1] if t else '^'}"] = 1.0
+        f[f"{PREFIX}+1={best[t + 1] if t + 1 < n else '$'}"] = 1.0
+        for typ in types:
+            p = sum(prob[t, k] for k, lab in enumerate(labels) if lab[2:] == typ)
+            if p >= 0.2:
+                f[f"{PREFIX}t={typ}:{_bucket(p)}"] = 1.0
+        out.append(f)
+    return out
+
+
+@dataclass
+class EncoderWeights:
+    """The stacked CRF's weights of the encoder attributes: a [attributes, CRF labels] matrix."""
+    attrs: dict[str, int]
+    labels: list[str]
+    matrix: np.ndarray
+
+    @classmethod
+    def from_meta(cls, meta: dict) -> "EncoderWeights":
+        table = meta["encoder_features"]
+        labels = list(meta["labels"])
+        attrs = {a: i for i, a in enumerate(sorted(table))}
+        m = np.zeros((len(attrs), len(labels)))
+        col = {lab: j for j, lab in enumerate(labels)}
+        for a, row in table.items():
+            for lab, w in row.items():
+                m[attrs[a], col[lab]] = w
+        return cls(attrs, labels, m)
+
+    def emissions(self, feats: list[dict[str, float]], labels: Sequence[str]) -> np.ndarray:
+        """Each word's encoder-attribute score per label [words, len(labels)] (labels in the
+        CRF's order, as LabelScores gives them)."""
+        cols = [self.labels.index(lab) for lab in labels]
+        out = np.zeros((len(feats), len(self.labels)))
+        for t, f in enumerate(feats):
+            for a, v in f.items():
+                i = self.attrs.get(a)
+                if i is not None:
+                    out[t] += v * self.matrix[i]
+        return out[:, cols]
+
+
+class StackedTagger:
+    """Tags with the stacked CRF, given the encoder's log-probs of each sentence."""
+
+    def __init__(self, model: Path = MODEL):
+        from .crf import CrfBackend
+
+        self.crf = CrfBackend(model)
+        meta = json.loads(Path(model).with_suffix(".json").read_text(encoding="utf-8"))
+        self.version = meta.get("version", "custom")
+        self.weights = EncoderWeights.from_meta(meta)
+        self.encoder_labels = tuple(meta["encoder_labels"])
+
+    def tag(self, words: list[str], analyses: list | None, log_probs: np.ndarray) -> list[str]:
+        from .encoder import viterbi
+
+        if not words:
+            return []
+        sc = self.crf.label_scores(words, analyses)
+        emis = sc.emissions + self.weights.emissions(encoder_features(log_probs, self.encoder_labels), sc.labels)
+        return [sc.bio[j] for j in viterbi(emis, sc.transitions)]
