@@ -543,13 +543,13 @@ class EncoderBackend:
 
 
 class CombinedBackend:
-    """`--ner encoder+crf`: the encoder and the CRF together. Two ways, the first when its
-    model is installed (docs/ner-encoder.md compares them with other combinations):
+    """`--ner encoder+crf`: the encoder and the CRF together. Two ways, the first only when its
+    model is installed (it is not shipped yet; docs/ner-encoder.md compares the combinations):
 
     - stacked (data/ner-enc.crfsuite, entities/stacked.py): a CRF trained over the plain CRF's
       features plus features of the encoder's log-probs, cross-fitted on train, so it learned a
       weight per encoder attribute and label;
-    - tied weight (fallback, or when `weight` is given): each word's score for a CRF label is
+    - tied weight (what ships; also when `weight` is given): each word's score for a CRF label is
       the plain CRF's state score plus `weight` times the encoder's log-probability of that
       label's BIO form (encoder_weight in data/encoder.json, tuned on ANERcorp dev by
       benchmarks/train_encoder.py --tune-only).

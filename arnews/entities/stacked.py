@@ -1,9 +1,14 @@
 """encoder+crf as a CRF trained over the encoder's scores ("stacked"): data/ner-enc.crfsuite.
 
-That CRF was trained (benchmarks/train_ner_encfeat.py) on the plain CRF's features plus, per
-word, features of the encoder's label log-probs; on the training set those came from encoders
-that had not seen the sentence (cross-fitted, benchmarks/crossfit_encoder.py), so the CRF
-learned how far to trust the encoder on new text, per label, instead of one tied weight.
+Not shipped yet: `encoder+crf` uses it only when that model file is installed and was trained
+for the installed encoder; otherwise the tied-weight combination (encoder.combine). The one
+such model measured (trained on in-sample encoder scores) lost to the tied weight on dev; the
+cross-fitted one is the intended model (docs/ner-encoder.md).
+
+The model is trained (benchmarks/train_ner_encfeat.py) on the plain CRF's features plus, per
+word, features of the encoder's label log-probs; on the training set those should come from
+encoders that had not seen the sentence (cross-fitted, benchmarks/crossfit_encoder.py), so the
+CRF learns how far to trust the encoder on new text, per label, instead of one tied weight.
 
 At run time the CRF's own features give its state scores (CrfBackend.label_scores on the
 stacked model: the encoder attributes are unknown to the feature extractor and add nothing
@@ -21,8 +26,7 @@ import numpy as np
 
 from .e5file import DATA
 
-MODEL = DATA / "ner-enc.crfsuite"
-META = MODEL.with_suffix(".json")
+MODEL = DATA / "ner-enc.crfsuite"  # not shipped yet: see docs/ner-encoder.md (trained by train_ner_encfeat.py)
 PREFIX = "enc"  # every encoder attribute starts with it (no plain CRF feature does)
 LOG_FLOOR = -10.0  # log-probs below this carry no more information and would dominate the sums
 # Probability buckets of the encoder's own tag: the CRF learns one weight per (bucket, label).
@@ -30,12 +34,12 @@ BUCKETS = (0.5, 0.8, 0.95)
 
 
 def available() -> bool:
-    return MODEL.is_file() and META.is_file()
+    return MODEL.is_file() and MODEL.with_suffix(".json").is_file()
 
 
 def trained_for() -> str | None:
     """The version of the encoder whose scores the stacked CRF was trained on."""
-    return json.loads(META.read_text(encoding="utf-8")).get("encoder")
+    return json.loads(MODEL.with_suffix(".json").read_text(encoding="utf-8")).get("encoder")
 
 
 def _bucket(p: float) -> int:
@@ -107,14 +111,17 @@ class EncoderWeights:
 class StackedTagger:
     """Tags with the stacked CRF, given the encoder's log-probs of each sentence."""
 
-    def __init__(self, model: Path = MODEL):
+    def __init__(self, model: Path | None = None):
         from .crf import CrfBackend
 
+        model = Path(model or MODEL)
         self.crf = CrfBackend(model)
         meta = json.loads(Path(model).with_suffix(".json").read_text(encoding="utf-8"))
         self.version = meta.get("version", "custom")
         self.weights = EncoderWeights.from_meta(meta)
         self.encoder_labels = tuple(meta["encoder_labels"])
+        # <1 when the CRF learned its encoder weights on scores better than new text gets (in-sample)
+        self.scale = float(meta.get("encoder_scale", 1.0))
 
     def tag(self, words: list[str], analyses: list | None, log_probs: np.ndarray) -> list[str]:
         from .encoder import viterbi
@@ -122,5 +129,6 @@ class StackedTagger:
         if not words:
             return []
         sc = self.crf.label_scores(words, analyses)
-        emis = sc.emissions + self.weights.emissions(encoder_features(log_probs, self.encoder_labels), sc.labels)
+        enc = self.weights.emissions(encoder_features(log_probs, self.encoder_labels), sc.labels)
+        emis = sc.emissions + self.scale * enc
         return [sc.bio[j] for j in viterbi(emis, sc.transitions)]
