@@ -8,9 +8,12 @@ Variants (each plain per-sentence, and with ner_f1.py's document step, +-5 sente
   BIO-legal Viterbi;
 - crf+feat: the encoder's log-prob of each label as one more CRF feature with a tied weight w:
   the CRF's own potentials (state sums + transitions, BILOU) + w * encoder log-prob of the
-  label's BIO form, the CRF's Viterbi (what `encoder+crf` ships: encoder.combine);
+  label's BIO form, the CRF's Viterbi (what `encoder+crf` ships: stacked.combine);
 - vote: argmax of the two models' averaged per-word probabilities (mixture, not product), then
-  the BIO-legal Viterbi over its log.
+  the BIO-legal Viterbi over its log;
+- stacked: a CRF trained over the plain CRF's features plus the encoder's cross-fitted scores
+  (data/ner-enc.crfsuite, arnews.entities.stacked; benchmarks/train_ner_encfeat.py), no weight
+  chosen on dev; `--stacked MODEL` scores another such model.
 Dev chooses w; there is no separate test set here, so the best figure is optimistic by the
 choice of one number.
 """
@@ -25,7 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from arnews.entities import encoder as E, get_backend  # noqa: E402
+from arnews.entities import encoder as E, get_backend, stacked  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from ner_eval import read_bio, score  # noqa: E402
 from arnews.entities.mentions import consistent_tags  # noqa: E402
@@ -45,6 +48,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dev", default=str(DEV))
     ap.add_argument("--weights", default="0.25,0.5,0.75,1,1.5,2,3")
+    ap.add_argument("--stacked", default=str(stacked.MODEL), help="stacked CRF model (skipped when absent)")
     args = ap.parse_args()
     sents = read_bio(args.dev)
     words = [w for w, _ in sents]
@@ -53,7 +57,7 @@ def main() -> int:
     enc = get_backend("encoder")
     lps = enc.model.log_probs(words)
     margs = [crf.label_marginals(w, E.BIO_LABELS) for w in words]
-    crf_scores = [crf.label_scores(w) for w in words]  # for crf+feat (the product's encoder.combine)
+    crf_scores = [crf.label_scores(w) for w in words]  # for crf+feat (the product's stacked.combine)
 
     rows = []
 
@@ -70,10 +74,13 @@ def main() -> int:
     add("encoder", tags(E.bio_viterbi(lp) for lp in lps))
     for lam in [float(x) for x in args.weights.split(",")]:
         add(f"poe w={lam:g}", tags(E.bio_viterbi(np.log(np.maximum(m, 1e-9)) + lam * lp) for m, lp in zip(margs, lps)))
-        add(f"crf+feat w={lam:g}", [E.combine(c, lp, lam) if w else [] for w, c, lp in zip(words, crf_scores, lps)])
+        add(f"crf+feat w={lam:g}", [stacked.combine(c, lp, lam) if w else [] for w, c, lp in zip(words, crf_scores, lps)])
     for mix in (0.3, 0.5, 0.7):
         add(f"vote a={mix:g}", tags(E.bio_viterbi(np.log(np.maximum((1 - mix) * m + mix * np.exp(lp), 1e-9)))
                                     for m, lp in zip(margs, lps)))
+    if Path(args.stacked).is_file():
+        tagger = stacked.StackedTagger(Path(args.stacked))
+        add("stacked", [tagger.tag(w, None, lp) for w, lp in zip(words, lps)])
     print("\n| variant | doc step F1 | P | R | plain F1 | PERS | LOC | ORG | MISC |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name, plain, ctx in rows:

@@ -34,7 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from arnews.entities import encoder as E  # noqa: E402
+from arnews.entities import encoder as E, stacked as S  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from ner_eval import read_bio, score  # noqa: E402
 
@@ -180,7 +180,40 @@ def cache_states(model, wins, max_tokens):
     return states
 
 
-def evaluate(model, sents, wins, states, torch, max_tokens):
+def fit_epochs(model, tw, tl, tstates, torch, args):
+    """Train `model` on windows `tw` (labels `tl`, frozen states `tstates`): AdamW, warmup and
+    linear decay over args.epochs, stopping after args.stop_after. Yields (epoch index, seconds)
+    after each epoch. Shared by main() and crossfit_encoder.py (out-of-fold predictions)."""
+    params = list(model.params.values())
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    order = sorted(range(len(tw)), key=lambda i: len(tw[i].pieces))
+    plan = batches(order, tw, args.batch_tokens)
+    total = len(plan) * args.epochs
+    warm = max(1, total // 20)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+    print(f"{len(tw)} train windows, {len(plan)} batches/epoch, "
+          f"{sum(p.numel() for p in params)} trained parameters", flush=True)
+    for ep in range(min(args.epochs, args.stop_after or args.epochs)):
+        t0 = time.perf_counter()
+        random.shuffle(plan)
+        for bi, b in enumerate(plan):
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                logits = model.logits([tw[i] for i in b], [tstates[i] for i in b]).float()
+            gold = torch.tensor([x for i in b for x in tl[i]])
+            loss = torch.nn.functional.cross_entropy(logits, gold)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            if bi % 50 == 0:
+                print(f"epoch {ep + 1} batch {bi}/{len(plan)} loss {loss.item():.4f} "
+                      f"{time.perf_counter() - t0:.0f}s", flush=True)
+        yield ep, time.perf_counter() - t0
+
+
+def window_log_probs(model, wins, states, torch, max_tokens):
+    """Per-window label log-probs [words, 9] (torch, bf16), in the order of `wins`."""
     out = [None] * len(wins)
     order = sorted(range(len(wins)), key=lambda i: len(wins[i].pieces))
     with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
@@ -192,12 +225,16 @@ def evaluate(model, sents, wins, states, torch, max_tokens):
                 n = len(wins[i].starts)
                 out[i] = lp[k:k + n]
                 k += n
-    pred, _ = decode(sents, wins, out)
+    return out
+
+
+def evaluate(model, sents, wins, states, torch, max_tokens):
+    pred, _ = decode(sents, wins, window_log_probs(model, wins, states, torch, max_tokens))
     return score([t for _, t in sents], pred)["ALL"][2]
 
 
 def tune_weight(dev_sents, weights, adapters=E.ADAPTERS, meta=E.META):
-    """Dev F1 of encoder+crf (the product's combination, encoder.combine) for each weight; the
+    """Dev F1 of encoder+crf (the product's combination, stacked.combine) for each weight; the
     best (with the document step, as ner_f1.py scores) is stored in the metadata."""
     from arnews.entities import get_backend
     from arnews.entities.mentions import consistent_tags
@@ -210,7 +247,7 @@ def tune_weight(dev_sents, weights, adapters=E.ADAPTERS, meta=E.META):
     crf_scores = [crf.label_scores(w) for w in words]
     results = {}
     for lam in weights:
-        pred = [E.combine(c, lp, lam) if w else [] for w, c, lp in zip(words, crf_scores, lps)]
+        pred = [S.combine(c, lp, lam) if w else [] for w, c, lp in zip(words, crf_scores, lps)]
         plain = score(gold, pred)["ALL"][2]
         ctx = []
         for i in range(len(words)):  # ner_f1.py's default document step (+-5 sentences)
@@ -223,7 +260,7 @@ def tune_weight(dev_sents, weights, adapters=E.ADAPTERS, meta=E.META):
     info["encoder_weight"] = best
     info["combination"] = {
         "rule": "CRF state scores + encoder_weight * encoder log-prob of each label's BIO form, CRF transitions "
-                "and Viterbi (arnews.entities.encoder.combine)",
+                "and Viterbi (arnews.entities.stacked.combine)",
         "crf_version": crf.version,
         "dev_f1_by_weight": {f"{k:g}": {"plain": round(v[0], 4), "with_document_step": round(v[1], 4)}
                              for k, v in results.items()},
@@ -279,32 +316,9 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     tstates, dstates = cache_states(model, tw, args.batch_tokens), cache_states(model, dw, args.batch_tokens)
     print(f"frozen layers' states computed in {time.perf_counter() - t0:.0f}s", flush=True)
-    params = list(model.params.values())
-    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
-    order = sorted(range(len(tw)), key=lambda i: len(tw[i].pieces))
-    plan = batches(order, tw, args.batch_tokens)
-    total = len(plan) * args.epochs
-    warm = max(1, total // 20)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
-    print(f"{len(tw)} train windows, {len(plan)} batches/epoch, {len(vocab)} pieces, "
-          f"{sum(p.numel() for p in params)} trained parameters", flush=True)
     best, history = -1.0, []
-    for ep in range(min(args.epochs, args.stop_after or args.epochs)):
-        t0 = time.perf_counter()
-        random.shuffle(plan)
-        for bi, b in enumerate(plan):
-            with torch.autocast("cpu", dtype=torch.bfloat16):
-                logits = model.logits([tw[i] for i in b], [tstates[i] for i in b]).float()
-            gold = torch.tensor([x for i in b for x in tl[i]])
-            loss = torch.nn.functional.cross_entropy(logits, gold)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-            if bi % 50 == 0:
-                print(f"epoch {ep + 1} batch {bi}/{len(plan)} loss {loss.item():.4f} "
-                      f"{time.perf_counter() - t0:.0f}s", flush=True)
+    for ep, secs_train in fit_epochs(model, tw, tl, tstates, torch, args):
+        t0 = time.perf_counter() - secs_train
         f1 = evaluate(model, dev_sents, dw, dstates, torch, args.batch_tokens)
         secs = time.perf_counter() - t0
         history.append({"epoch": ep + 1, "dev_f1": round(f1, 4), "seconds": round(secs)})

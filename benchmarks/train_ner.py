@@ -115,19 +115,31 @@ def features(train_sents, analyses, use_morph: bool, folds: int) -> list:
     return xs
 
 
-def fit(xs, tag_seqs, out: Path, c1: float, c2: float, iters: int, dropout: float, bilou: bool) -> float:
+def with_extra(x, extra):
+    """Feature strings (value 1 each, repeats counted as crfsuite counts them) plus real-valued
+    attributes, one dict per word."""
+    if extra is None:
+        return x
+    return [{**{k: float(v) for k, v in Counter(f).items()}, **e} for f, e in zip(x, extra)]
+
+
+def fit(xs, tag_seqs, out: Path, c1: float, c2: float, iters: int, dropout: float, bilou: bool,
+        extras=None) -> float:
+    """Train the CRF; `extras` (optional): per sentence, per word, attributes name -> value added
+    to the feature strings (and kept in the name-dropout copy): train_ner_encfeat.py's encoder features."""
     import pycrfsuite
 
     trainer = pycrfsuite.Trainer(verbose=False)
     rng = random.Random(1)
-    for x, tags in zip(xs, tag_seqs):
+    for i, (x, tags) in enumerate(zip(xs, tag_seqs)):
+        extra = extras[i] if extras is not None else None
         if bilou:
             tags = crf.to_bilou(tags)
-        trainer.append(x, tags)
+        trainer.append(with_extra(x, extra), tags)
         if dropout > 0:
             x2, changed = name_dropout(x, tags, rng, dropout)
             if changed:
-                trainer.append(x2, tags)
+                trainer.append(with_extra(x2, extra), tags)
     # possible_states: a weight for every (attribute, label) pair, not only the pairs seen in
     # training, so an attribute can also count against a label (L1 keeps the model about the same size;
     # +0.4 F1 on dev and in 4-fold CV, training takes ~2.7x as long).

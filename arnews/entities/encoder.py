@@ -540,35 +540,3 @@ class EncoderBackend:
         with self._lock:
             lps = self.model.log_probs([w for w, _ in sentences])
         return [[BIO_LABELS[j] for j in bio_viterbi(lp)] for lp in lps]
-
-
-class CombinedBackend:
-    """`--ner encoder+crf`: the encoder's log-probabilities as one more CRF feature. Each word's
-    score for a CRF label is the CRF's own state score plus `weight` times the encoder's
-    log-probability of that label's BIO form; the CRF's transitions and Viterbi pick the tags.
-    The weight is tuned on ANERcorp dev (benchmarks/train_encoder.py --tune-only) and stored
-    in data/encoder.json; docs/ner-encoder.md compares this with other combinations."""
-
-    name = "encoder+crf"
-
-    def __init__(self, encoder: EncoderBackend, crf, weight: float | None = None):
-        self.encoder, self.crf = encoder, crf
-        meta = encoder.model.meta
-        self.weight = float(meta.get("encoder_weight", 1.0) if weight is None else weight)
-        self.version = f"{encoder.version}+{crf.version}"
-
-    def tag(self, words: list[str], analyses: list | None = None) -> list[str]:
-        return self.tag_sentences([(words, analyses)])[0]
-
-    def tag_sentences(self, sentences: list[tuple[list[str], list | None]]) -> list[list[str]]:
-        with self.encoder._lock:
-            lps = self.encoder.model.log_probs([w for w, _ in sentences])
-        return [combine(self.crf.label_scores(words, analyses), lp, self.weight) if words else []
-                for (words, analyses), lp in zip(sentences, lps)]
-
-
-def combine(crf_scores, log_probs: np.ndarray, weight: float) -> list[str]:
-    """BIO tags of one sentence from the CRF's LabelScores and the encoder's log-probs [n, 9]."""
-    cols = [BIO_LABELS.index(b) if b in BIO_LABELS else 0 for b in crf_scores.bio]
-    path = viterbi(crf_scores.emissions + weight * log_probs[:, cols], crf_scores.transitions)
-    return [crf_scores.bio[j] for j in path]
