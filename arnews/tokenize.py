@@ -188,20 +188,22 @@ def tokenize(text: str, normalizer: Normalizer | None = None) -> tuple[list[Toke
 def _token_loop(text: str, cache: dict[str, tuple[_Piece, ...]],
                 make: Callable[[str], tuple[_Piece, ...]]) -> tuple[list[Token], list[Sentence]]:
     """tokenize's loop over the text's chunks: per token a cache lookup and a Token. The
-    hottest loop of the tokens stage, hence the sentence closing written out twice below
-    (a nested function per call cost more than the loop's other work)."""
+    hottest loop of the tokens stage, hence str.split and find rather than a regex match per
+    chunk, and the sentence closing written out where it happens."""
     tokens: list[Token] = []
     sentences: list[Sentence] = []
     first = 0  # index of the open sentence's first token
     prev_end = 0
     find = text.find
     append = tokens.append
-    for m in _WORD_RE.finditer(text):
-        chunk = m.group()
+    # str.split() splits at the same characters as _WORD_RE (both use Python's isspace), and a
+    # chunk's first occurrence from the previous chunk's end is the chunk itself (only
+    # whitespace lies between them, and a chunk starts with none).
+    for chunk in text.split():
         pieces = cache.get(chunk)
         if pieces is None:
             pieces = cache[chunk] = make(chunk)
-        off = m.start()
+        off = find(chunk, prev_end)
         # Only the chunk's first token can follow a line break (the others touch the one before).
         if len(tokens) > first and (find("\n", prev_end, off) >= 0 or find("\r", prev_end, off) >= 0):  # LF, CR
             sentences.append(Sentence(tokens[first].start, prev_end, first, len(tokens)))
@@ -211,7 +213,7 @@ def _token_loop(text: str, cache: dict[str, tuple[_Piece, ...]],
             if ends:
                 sentences.append(Sentence(tokens[first].start, off + e, first, len(tokens)))
                 first = len(tokens)
-        prev_end = off + e
+        prev_end = off + len(chunk)
     if len(tokens) > first:
         sentences.append(Sentence(tokens[first].start, prev_end, first, len(tokens)))
     return tokens, sentences
