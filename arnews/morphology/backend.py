@@ -154,9 +154,9 @@ class AnalyzerBackend:
             if entry is None:
                 out.append(_non_arabic(words[i]))
                 continue
-            cands, _sig, margin = entry
+            cands = entry[0]  # (indexed: unpacking a tuple subclass takes the slow path)
             best = cands[0]
-            if margin <= bound and bound > 0:
+            if entry[2] <= bound and bound > 0:
                 prev_sig = entries[i - 1][1] if i > 0 and entries[i - 1] is not None else ("BOS" if i == 0 else "nonar")
                 next_sig = entries[i + 1][1] if i + 1 < n and entries[i + 1] is not None else ("EOS" if i + 1 == n else "nonar")
                 best_score = None
