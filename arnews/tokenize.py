@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache, partial
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import regex
 
@@ -103,19 +103,22 @@ def _pieces(chunk: str) -> tuple[tuple[str, int, int], ...]:
     return hit
 
 
-def word_spans(text: str) -> list[tuple[str, int, int]]:
-    """(token, start, end) triples following CAMeL's simple_word_tokenize rules."""
-    out: list[tuple[str, int, int]] = []
+class Span(NamedTuple):
+    """A token's text and its offsets in the text it was found in."""
+
+    text: str
+    start: int
+    end: int
+
+
+def word_spans(text: str) -> list[Span]:
+    """The tokens following CAMeL's simple_word_tokenize rules, with their offsets."""
+    out: list[Span] = []
     append = out.append
     for m in _WORD_RE.finditer(text):
-        pieces = _pieces(m.group())
         off = m.start()
-        if len(pieces) == 1:
-            tok, s, e = pieces[0]
-            append((tok, off + s, off + e))
-        else:
-            for tok, s, e in pieces:
-                append((tok, off + s, off + e))
+        for tok, s, e in _pieces(m.group()):
+            append(Span(tok, off + s, off + e))
     return out
 
 

@@ -123,7 +123,9 @@ def test_token_loop_offsets_and_sentences():
     for text in texts:
         for _ in range(2):  # the second time from the chunk cache
             tokens, sentences = tokenize(text, norm)
-            assert [(t.text, t.start, t.end) for t in tokens] == word_spans(text), text[:40]
+            spans = word_spans(text)
+            assert [(t.text, t.start, t.end) for t in tokens] == spans, text[:40]
+            assert all(text[sp.start:sp.end] == sp.text for sp in spans)
             assert all(text[t.start:t.end] == t.text and t.norm == norm(t.text) and t.kind == token_kind(t.text)
                        for t in tokens), text[:40]
             assert [(s.token_start, s.token_end) for s in sentences] == _expected_sentences(text, tokens), text[:40]
