@@ -111,6 +111,17 @@ def _expected_sentences(text: str, tokens) -> list[tuple[int, int]]:
     return out
 
 
+def test_str_split_and_the_chunk_regex_agree_on_whitespace():
+    """tokenize splits chunks with str.split(), word_spans with _WORD_RE (\\S+): the same
+    characters must be whitespace to both."""
+    import sys
+
+    from arnews import tokenize as tk
+
+    chars = [chr(c) for c in range(sys.maxunicode + 1)]
+    assert [ch for ch in chars if ch.isspace()] == [ch for ch in chars if tk._WORD_RE.fullmatch(ch) is None]
+
+
 def test_token_loop_offsets_and_sentences():
     """tokenize's chunk loop (compiled where setup.py built the module): every token at its
     offsets with its normalised form and kind, the same tokens as word_spans, and sentences
