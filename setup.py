@@ -13,12 +13,14 @@ After editing a module listed here in a source checkout, rebuild in place:
 """
 from setuptools import Extension, setup
 
-CYTHON: list[str] = []  # e.g. "arnews/tokenize.py"
+CYTHON: list[str] = [
+    "arnews/tokenize.py",  # the tokens stage's chunk loop
+    "arnews/morphology/lean.py",  # the prefix/stem/suffix combination of every new word
+    "arnews/morphology/backend.py",  # the in-context choice, per word of running text
+]
 
 C = [
     Extension("arnews.entities._ctagger", ["arnews/entities/_ctagger.c"], optional=True),
-    Extension("arnews._ctokenize", ["arnews/_ctokenize.c"], optional=True),
-    Extension("arnews.morphology._cmorph", ["arnews/morphology/_cmorph.c"], optional=True),
 ]
 
 
@@ -29,7 +31,8 @@ def cython_extensions() -> list[Extension]:
         from Cython.Build import cythonize
     except ImportError:  # pip installs Cython for the build (pyproject.toml); a bare setup.py may not have it
         return []
-    exts = cythonize(CYTHON, language_level=3, quiet=True,
+    # (build_dir: the generated .c files go under build/, not beside the sources in the package)
+    exts = cythonize(CYTHON, language_level=3, quiet=True, build_dir="build/cython",
                      compiler_directives={"binding": True, "embedsignature": True})
     for ext in exts:
         ext.optional = True

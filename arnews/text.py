@@ -25,9 +25,19 @@ LEXICON_MARKS = HARAKAT + DAGGER_ALEF + TATWEEL
 
 # Letters (tatweel included) as a regex character class: a token with one is an Arabic word.
 ARABIC_LETTERS = "\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff"
+# The characters of a plain Arabic word as a regex character class: the letters hamza to ghain
+# and feh to yeh, tatweel, harakat and the other marks up to U+065F, dagger alef (most news tokens
+# are made of these alone).
+ARABIC_WORD_CHARS = "\u0621-\u063a\u0640-\u065f\u0670"
+# Arabic-Indic and Persian digits as a regex character class.
+ARABIC_DIGITS = "\u0660-\u0669\u06f0-\u06f9"
+# The Unicode blocks of the Arabic script: Arabic, Supplement, Extended-A, Presentation Forms-A and -B.
+ARABIC_BLOCKS = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+ARABIC_SCRIPT = frozenset(chr(o) for lo, hi in ARABIC_BLOCKS for o in range(lo, hi + 1))
 
 ALEF = "\u0627"
 ALEF_VARIANTS = "\u0623\u0625\u0622\u0671\u0672\u0673"  # أ إ آ ٱ and two rare hamza forms
+ALEF_WASLA = "\u0671"  # ٱ
 ALEF_MAQSURA, YEH = "\u0649", "\u064a"
 TEH_MARBUTA, HEH = "\u0629", "\u0647"
 
@@ -35,6 +45,8 @@ TEH_MARBUTA, HEH = "\u0629", "\u0647"
 CONJUNCTIONS = ("و", "ف")
 PREPOSITIONS = ("ب", "ل", "ك")
 CLITIC_FIRST = frozenset("".join(CONJUNCTIONS + PREPOSITIONS))  # the letters a leading clitic starts with
+# Pronoun enclitics as written (ه "his/him" ... كن "your, f. pl."); treebank input splits them off.
+CLITIC_PRONOUNS = ("ه", "ها", "هم", "هما", "هن", "ي", "ني", "نا", "ك", "كم", "كما", "كن")
 
 # CAMeL clitic feature values (prc*, enc0) -> the letters they are written with.
 PROCLITIC_SURFACE = {"wa": "و", "fa": "ف", "bi": "ب", "ka": "ك", "li": "ل", "la": "ل", "sa": "س", "Al": "ال",

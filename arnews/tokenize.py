@@ -1,3 +1,5 @@
+# cython: annotation_typing=False
+# (Cython would otherwise enforce the annotations as exact types: they are documentation here)
 """Word tokenisation and sentence splitting with offsets into the original text.
 
 The word rules are CAMeL Tools' ``simple_word_tokenize`` (camel-tools 1.6):
@@ -6,6 +8,9 @@ emoji sequence off as a token of its own. CAMeL's function returns bare strings;
 this one yields the same strings with their character offsets, which is what
 entity highlighting and the JSON output need. tests/test_tokenize.py checks that
 both produce the same tokens.
+
+setup.py compiles this module with Cython where it can (the chunk loop, _token_loop, is the
+hot part); the file stays plain Python and runs as it is where it was not built.
 """
 from __future__ import annotations
 
@@ -13,17 +18,13 @@ import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache, partial
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import regex
 
 from .document import Sentence, Token
 from .normalize import Normalizer
-
-try:  # the chunk loop in C (_ctokenize.c, built at install where there is a compiler)
-    from ._ctokenize import token_loop
-except ImportError:
-    token_loop = None
+from .text import ARABIC_SCRIPT, ARABIC_WORD_CHARS, TATWEEL
 
 # The same pattern camel_tools.tokenizers.word uses to find a symbol or an emoji sequence.
 _SYMBOL_RE = regex.compile(
@@ -37,23 +38,19 @@ _PLAIN_RE = regex.compile(r"[^\p{P}\p{S}\p{Emoji_Presentation}\p{Extended_Pictog
 # Most chunks are Arabic words: letters (with tatweel) and harakat only. Such a chunk is plain and
 # its kind is "arabic"; the stdlib re tells that several times faster than the two general checks
 # (tests/test_tokenize.py checks every character of the class against both).
-_ARABIC_WORD_RE = re.compile("[\u0621-\u063a\u0640-\u065f\u0670]+")
+_ARABIC_WORD_RE = re.compile(f"[{ARABIC_WORD_CHARS}]+")
 _SENTENCE_END = frozenset(".!?؟…۔")
 _SENTENCE_END_CHARS = "".join(sorted(_SENTENCE_END))
-_ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
-
-
-_ARABIC_CHARS = frozenset(chr(o) for lo, hi in _ARABIC_RANGES for o in range(lo, hi + 1))
 
 
 def is_arabic_char(ch: str) -> bool:
-    return ch in _ARABIC_CHARS
+    return ch in ARABIC_SCRIPT
 
 
 # Arabic letters: the Arabic-script characters that are letters, less tatweel (a stretching stroke).
 # Text with none (only tatweel, harakat, Arabic punctuation or digits) has no Arabic word in it.
 _ARABIC_LETTER_RE = re.compile("[%s]" % "".join(
-    sorted(c for c in _ARABIC_CHARS if unicodedata.category(c)[0] == "L" and c != "\u0640")))
+    sorted(c for c in ARABIC_SCRIPT if unicodedata.category(c)[0] == "L" and c != TATWEEL)))
 
 
 def has_arabic_letter(text: str) -> bool:
@@ -106,19 +103,22 @@ def _pieces(chunk: str) -> tuple[tuple[str, int, int], ...]:
     return hit
 
 
-def word_spans(text: str) -> list[tuple[str, int, int]]:
-    """(token, start, end) triples following CAMeL's simple_word_tokenize rules."""
-    out: list[tuple[str, int, int]] = []
+class Span(NamedTuple):
+    """A token's text and its offsets in the text it was found in."""
+
+    text: str
+    start: int
+    end: int
+
+
+def word_spans(text: str) -> list[Span]:
+    """The tokens following CAMeL's simple_word_tokenize rules, with their offsets."""
+    out: list[Span] = []
     append = out.append
     for m in _WORD_RE.finditer(text):
-        pieces = _pieces(m.group())
         off = m.start()
-        if len(pieces) == 1:
-            tok, s, e = pieces[0]
-            append((tok, off + s, off + e))
-        else:
-            for tok, s, e in pieces:
-                append((tok, off + s, off + e))
+        for tok, s, e in _pieces(m.group()):
+            append(Span(tok, off + s, off + e))
     return out
 
 
@@ -134,7 +134,7 @@ def _kind_by_category(tok: str) -> str:
     for ch in tok:
         cat = unicodedata.category(ch)
         if cat[0] == "L":
-            if ch == "\u0640":  # tatweel only stretches letters: a token of tatweel alone is no word
+            if ch == TATWEEL:  # tatweel only stretches letters: a token of tatweel alone is no word
                 continue
             if is_arabic_char(ch):
                 arabic = True
@@ -185,41 +185,40 @@ def tokenize(text: str, normalizer: Normalizer | None = None) -> tuple[list[Toke
         apply = norm.uncached  # the result is cached here, once
     else:  # any other callable: cached for this text only
         cache, apply = {}, norm
-    loop = token_loop if token_loop is not None else _py_token_loop
-    return loop(text, cache, partial(_token_pieces, norm=apply), Token, Sentence)
+    return _token_loop(text, cache, partial(_token_pieces, norm=apply))
 
 
-def _py_token_loop(text: str, cache: dict, make: Callable[[str], tuple[_Piece, ...]], token_type=Token,
-                   sentence_type=Sentence) -> tuple[list[Token], list[Sentence]]:
-    """tokenize's loop over the text's chunks (_ctokenize.token_loop is the same in C)."""
+def _token_loop(text: str, cache: dict[str, tuple[_Piece, ...]],
+                make: Callable[[str], tuple[_Piece, ...]]) -> tuple[list[Token], list[Sentence]]:
+    """tokenize's loop over the text's chunks: per token a cache lookup and a Token. The
+    hottest loop of the tokens stage, hence str.split and find rather than a regex match per
+    chunk, and the sentence closing written out where it happens."""
     tokens: list[Token] = []
     sentences: list[Sentence] = []
-    sent_first = 0
+    first = 0  # index of the open sentence's first token
     prev_end = 0
-
-    def close(upto: int) -> None:
-        nonlocal sent_first
-        if upto > sent_first:
-            sentences.append(sentence_type(tokens[sent_first].start, tokens[upto - 1].end, sent_first, upto))
-            sent_first = upto
-
     find = text.find
     append = tokens.append
-    for m in _WORD_RE.finditer(text):
-        chunk = m.group()
+    # str.split() splits at the same characters as _WORD_RE (both use Python's isspace), and a
+    # chunk's first occurrence from the previous chunk's end is the chunk itself (only
+    # whitespace lies between them, and a chunk starts with none).
+    for chunk in text.split():
         pieces = cache.get(chunk)
         if pieces is None:
             pieces = cache[chunk] = make(chunk)
-        off = m.start()
+        off = find(chunk, prev_end)
         # Only the chunk's first token can follow a line break (the others touch the one before).
-        if tokens and (find("\n", prev_end, off) >= 0 or find("\r", prev_end, off) >= 0):  # LF, CRLF or CR
-            close(len(tokens))
+        if len(tokens) > first and (find("\n", prev_end, off) >= 0 or find("\r", prev_end, off) >= 0):  # LF, CR
+            sentences.append(Sentence(tokens[first].start, prev_end, first, len(tokens)))
+            first = len(tokens)
         for tok, s, e, tok_norm, kind, ends in pieces:
-            append(token_type(tok, off + s, off + e, tok_norm, kind, len(sentences)))
+            append(Token(tok, off + s, off + e, tok_norm, kind, len(sentences)))
             if ends:
-                close(len(tokens))
-        prev_end = off + e
-    close(len(tokens))
+                sentences.append(Sentence(tokens[first].start, off + e, first, len(tokens)))
+                first = len(tokens)
+        prev_end = off + len(chunk)
+    if len(tokens) > first:
+        sentences.append(Sentence(tokens[first].start, prev_end, first, len(tokens)))
     return tokens, sentences
 
 
@@ -228,8 +227,8 @@ def arabic_share(text: str) -> float:
     letters = arabic = 0
     # Per distinct character (a news text has a few dozen), not per character: same result, far faster.
     for ch, n in Counter(text).items():
-        if ch.isalpha() and ch != "\u0640":  # tatweel stretches letters, it is none
+        if ch.isalpha() and ch != TATWEEL:  # tatweel stretches letters, it is none
             letters += n
-            if ch in _ARABIC_CHARS:
+            if ch in ARABIC_SCRIPT:
                 arabic += n
     return arabic / letters if letters else 0.0

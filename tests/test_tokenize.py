@@ -5,7 +5,7 @@ from camel_tools.tokenizers.word import simple_word_tokenize
 from arnews.normalize import Normalizer
 from arnews.tokenize import arabic_share, token_kind, tokenize, word_spans
 
-from .helpers import SEED, SHARED_DATA, shared, skip_unless_built
+from .helpers import SEED, SHARED_DATA, shared
 
 SAMPLES = [
     "أعرب الرئيس الأمريكي جو بايدن عن قلقه، وذلك وفقاً لتصريحات (البيت الأبيض).",
@@ -95,26 +95,57 @@ _LOOP_TEXTS = [
 ]
 
 
-def test_compiled_token_loop_equals_the_python_loop():
-    from functools import partial
+def _expected_sentences(text: str, tokens) -> list[tuple[int, int]]:
+    """(first, end) token ranges by tokenize's rule: a sentence ends after a token made only of
+    . ! ? ؟ … ۔ and before a token preceded by a line break (LF or CR)."""
+    out, first = [], 0
+    for k, t in enumerate(tokens):
+        if k > first and ("\n" in text[tokens[k - 1].end:t.start] or "\r" in text[tokens[k - 1].end:t.start]):
+            out.append((first, k))
+            first = k
+        if not t.text.strip(".!?؟…۔"):
+            out.append((first, k + 1))
+            first = k + 1
+    if first < len(tokens):
+        out.append((first, len(tokens)))
+    return out
+
+
+def test_str_split_and_the_chunk_regex_agree_on_whitespace():
+    """tokenize splits chunks with str.split(), word_spans with _WORD_RE (\\S+): the same
+    characters must be whitespace to both."""
+    import sys
 
     from arnews import tokenize as tk
 
-    if tk.token_loop is None:
-        skip_unless_built("arnews/_ctokenize.c")
-    token_loop = tk.token_loop
+    chars = [chr(c) for c in range(sys.maxunicode + 1)]
+    assert [ch for ch in chars if ch.isspace()] == [ch for ch in chars if tk._WORD_RE.fullmatch(ch) is None]
+
+
+def test_token_loop_offsets_and_sentences():
+    """tokenize's chunk loop (compiled where setup.py built the module): every token at its
+    offsets with its normalised form and kind, the same tokens as word_spans, and sentences
+    that split where the rule says and cover the tokens without gaps."""
     texts = list(_LOOP_TEXTS) + [SEED.read_text(encoding="utf-8")]
     corpus = SHARED_DATA / "corpus" / "saudinewsnet"
     if corpus.is_dir():  # (without it: the samples and the seed)
         texts += [p.read_text(encoding="utf-8") for p in sorted(corpus.rglob("*.txt"))[:150]]
-    make = partial(tk._token_pieces, norm=Normalizer().uncached)
+    norm = Normalizer()
     for text in texts:
-        assert token_loop(text, {}, make, tk.Token, tk.Sentence) == tk._py_token_loop(text, {}, make), text[:40]
-    # A piece that is not shaped as _token_pieces makes it is an error, not a crash.
-    with pytest.raises(TypeError):
-        token_loop("ab", {}, lambda chunk: (("ab", 0),), tk.Token, tk.Sentence)
-    with pytest.raises(TypeError):
-        token_loop("ab", {}, lambda chunk: None, tk.Token, tk.Sentence)
+        for _ in range(2):  # the second time from the chunk cache
+            tokens, sentences = tokenize(text, norm)
+            spans = word_spans(text)
+            assert [(t.text, t.start, t.end) for t in tokens] == spans, text[:40]
+            assert all(text[sp.start:sp.end] == sp.text for sp in spans)
+            assert all(text[t.start:t.end] == t.text and t.norm == norm(t.text) and t.kind == token_kind(t.text)
+                       for t in tokens), text[:40]
+            assert [(s.token_start, s.token_end) for s in sentences] == _expected_sentences(text, tokens), text[:40]
+            for i, s in enumerate(sentences):
+                assert (s.start, s.end) == (tokens[s.token_start].start, tokens[s.token_end - 1].end)
+                assert all(tokens[k].sentence == i for k in range(s.token_start, s.token_end))
+    # A plain callable as the normaliser (cached for the one text only).
+    tokens, _ = tokenize("قال.\nثم", str.upper)
+    assert [t.norm for t in tokens] == ["قال", ".", "ثم"]
 
 
 def test_arabic_word_fast_path_agrees_with_the_general_checks():

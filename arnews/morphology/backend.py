@@ -1,32 +1,42 @@
-"""A morphology backend: a CAMeL Tools Analyzer (built-in or official DB) plus the ranker."""
+# cython: annotation_typing=False
+# (Cython would otherwise enforce the annotations as exact types: they are documentation here)
+"""A morphology backend: a CAMeL Tools Analyzer (built-in or official DB) plus the ranker.
+
+setup.py compiles this module with Cython where it can (choose runs for every word of running
+text); the file stays plain Python and runs as it is where it was not built.
+"""
 from __future__ import annotations
 
 import operator
 import re
 import threading
+from typing import NamedTuple
 
-from ..text import ARABIC_LETTERS, CONJUNCTIONS, strip_diacritics
+from ..text import ARABIC_DIGITS, ARABIC_LETTERS, CLITIC_PRONOUNS, CONJUNCTIONS, strip_diacritics
 from .base import WordAnalysis
 from .disambiguate import Candidate, Ranker, _gloss, build_candidates, pos_signature
 
-try:  # choose() on running text in C (_cmorph.c, built at install where there is a compiler)
-    from ._cmorph import choose_raw
-except ImportError:
-    choose_raw = None
-
 _ARABIC_LETTER = re.compile(f"[{ARABIC_LETTERS}]")
-_DIGITS = re.compile(r"^[0-9\u0660-\u0669\u06f0-\u06f9.,٫٬%]+$")
+_DIGITS = re.compile(f"^[0-9{ARABIC_DIGITS}.,٫٬%]+$")
 # In treebank input على / إلى / لدى are written with final ي before a split-off pronoun.
 _BEFORE_PRONOUN = {"علي": ("على", "عَلَى"), "إلي": ("إلى", "إِلَى"), "الي": ("إلى", "إِلَى"), "لدي": ("لدى", "لَدَى")}
 MLE_WEIGHT = 4.0
 _SCORE = operator.attrgetter("score")
-_CLITIC_PRONOUNS = frozenset(("ه", "ها", "هم", "هما", "هن", "ي", "ني", "نا", "ك", "كم", "كما", "كن"))
+_CLITIC_PRONOUNS = frozenset(CLITIC_PRONOUNS)
 # Verb collocations the ranker cannot see (it knows the neighbours' POS, not the words): after
 # ما / لا (وما, ولا) these are the verbs دام "as long as" and زال "still", not دامٍ "bloody" or أزال "remove".
 _COLLOCATIONS = {(neg, verb): lemma for lemma, negs, verbs in (
     ("دام", ("ما",), ("دام", "دامت")), ("زال", ("ما", "لا"), ("زال", "زالت", "يزال", "تزال", "يزالون", "نزال")))
     for neg in negs for verb in verbs}
 _COLLOCATION_VERBS = frozenset(w for _, w in _COLLOCATIONS)
+
+
+class WordEntry(NamedTuple):
+    """What the backend knows of a word out of context (cached per distinct word)."""
+
+    candidates: list[Candidate]  # best static score first; never empty (the guess is always one)
+    signature: str  # the POS signature its neighbours' context weights are keyed by
+    margin: float  # static score of the best minus the second best (inf when alone)
 
 
 def _non_arabic(word: str) -> WordAnalysis:
@@ -58,21 +68,17 @@ class AnalyzerBackend:
             self._ranker.weights = {**self._ranker.weights, "mle_top": MLE_WEIGHT}
         # One dict per input mode (pre_split False/True), keyed by the word alone: no key tuple
         # to build for every token or to keep for every cached word.
-        self._caches: tuple[dict[str, tuple[list[Candidate], str, float]], ...] = ({}, {})
+        self._caches: tuple[dict[str, WordEntry], dict[str, WordEntry]] = ({}, {})
         self._keep_features = keep_features  # training needs them; at run time they only cost memory
-        self.use_c = True  # choose() on running text in C where it was built (tests turn it off to compare)
         self._lock = threading.Lock()
         self._ctx_bound = {}
         for mode in ("split", "raw"):
             ctx = [abs(v) for k, v in self._ranker.weights.items() if k.startswith((f"{mode}:ppos=", f"{mode}:npos="))]
             self._ctx_bound[mode] = 2 * max(ctx, default=0.0)
 
-    def _candidates_raw(self, word: str) -> tuple[list[Candidate], str, float]:
-        return self.candidates(word, False)
-
     # -- candidates ---------------------------------------------------------------------------
-    def candidates(self, word: str, pre_split: bool = False) -> tuple[list[Candidate], str, float]:
-        """(candidates sorted by static score, POS signature, static margin top1-top2)."""
+    def candidates(self, word: str, pre_split: bool = False) -> WordEntry:
+        """The word's candidates sorted by static score, POS signature and static margin top1-top2."""
         cache = self._caches[bool(pre_split)]
         hit = cache.get(word)
         if hit is not None:
@@ -99,7 +105,7 @@ class AnalyzerBackend:
             if self._mle is not None:  # (the other path builds none)
                 for c in cands:
                     c.feats = None
-        entry = (cands, sig, margin)
+        entry = WordEntry(cands, sig, margin)
         if len(cache) < 500_000:
             cache[word] = entry
         return entry
@@ -132,11 +138,6 @@ class AnalyzerBackend:
                all_arabic: bool = False) -> list[Candidate | WordAnalysis]:
         """The best candidate per word (Candidate, or WordAnalysis for non-Arabic words).
         ``all_arabic``: the caller guarantees every word contains Arabic letters."""
-        if all_arabic and not pre_split and choose_raw is not None and self.use_c:  # running text: in C
-            res = choose_raw(words if isinstance(words, list) else list(words), self._caches[0], self._candidates_raw,
-                             self._ranker.context_weights("raw"), self._ctx_bound["raw"], self._name_clitics,
-                             known_forms if known_forms is not None else set(words))
-            return res if _COLLOCATION_VERBS.isdisjoint(words) else self._collocations(words, res, pre_split)
         get = self._caches[bool(pre_split)].get
         if all_arabic:
             entries = [get(w) or self.candidates(w, pre_split) for w in words]
@@ -153,9 +154,9 @@ class AnalyzerBackend:
             if entry is None:
                 out.append(_non_arabic(words[i]))
                 continue
-            cands, _sig, margin = entry
+            cands = entry[0]  # (indexed: unpacking a tuple subclass takes the slow path)
             best = cands[0]
-            if margin <= bound and bound > 0:
+            if entry[2] <= bound and bound > 0:
                 prev_sig = entries[i - 1][1] if i > 0 and entries[i - 1] is not None else ("BOS" if i == 0 else "nonar")
                 next_sig = entries[i + 1][1] if i + 1 < n and entries[i + 1] is not None else ("EOS" if i + 1 == n else "nonar")
                 best_score = None
@@ -168,7 +169,9 @@ class AnalyzerBackend:
                 lemma, diac = _BEFORE_PRONOUN[words[i]]
                 best = Candidate(lemma, diac, "prep", "on;to;at", (), words[i], (), "lexicon", {})
             elif best.source != "lexicon" and not pre_split:
-                best = self._name_clitics(words[i], cands, best, known_forms if known_forms is not None else set(words))
+                if known_forms is None:
+                    known_forms = set(words)
+                best = self._name_clitics(words[i], cands, best, known_forms)
             out.append(best)
         return out if _COLLOCATION_VERBS.isdisjoint(words) else self._collocations(words, out, pre_split)
 

@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..text import LEXICON_MARKS
+from ..text import ALEF, ALEF_WASLA, LEXICON_MARKS
 from . import bama
 from .camel_data import CacheDirUnusable, cache_dir, cache_dir_unusable, make_cache_subdir, prepare_camel_import
 
@@ -164,7 +164,7 @@ def prepare_db(db) -> None:
             new = []
             for cat, feats in entries:
                 f = {sys.intern(k): s(v) for k, v in feats.items()}
-                f["_dd"] = s(_DD_RE.sub("", f.get("diac", "")).replace("\u0671", "\u0627"))
+                f["_dd"] = s(_DD_RE.sub("", f.get("diac", "")).replace(ALEF_WASLA, ALEF))
                 if "lex" in f:
                     f["_lem"] = s(_DD_RE.sub("", f["lex"]))
                 new.append((s(cat), f))

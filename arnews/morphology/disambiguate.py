@@ -27,7 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..memo import Memo
-from ..text import ENCLITIC_SURFACE, PROCLITIC_SURFACE, is_vowelled, match_key, strip_diacritics, vowelled_key
+from ..text import (CLITIC_PRONOUNS, ENCLITIC_SURFACE, PROCLITIC_SURFACE, is_vowelled, match_key, strip_diacritics,
+                    vowelled_key)
 from .base import WordAnalysis
 from .senses import news_gloss, order_senses
 
@@ -80,7 +81,6 @@ _FEM_ELATIVE = {
     "عظمى": ("أعظم", "أَعْظَم"), "وسطى": ("أوسط", "أَوْسَط"), "عليا": ("أعلى", "أَعْلَى"), "دنيا": ("أدنى", "أَدْنَى"),
     "قصوى": ("أقصى", "أَقْصَى"), "كبريات": ("أكبر", "أَكْبَر"), "أخريات": ("آخر", "آخَر"),
 }
-_CLITIC_PRONOUNS = ("ه", "ها", "هم", "هما", "هن", "ي", "ني", "نا", "ك", "كم", "كما", "كن")
 # word -> [(lemma, lemma_diac, pos, gloss)] readings that the lexicon lacks or buries.
 CLOSED: dict[str, list[tuple[str, str, str, str]]] = {
     "و": [("و", "وَ", "conj", "and")],
@@ -90,7 +90,7 @@ CLOSED: dict[str, list[tuple[str, str, str, str]]] = {
     "ك": [("ك", "كَ", "prep", "like;such as"), ("هو", "هُوَ", "pron", "you")],
     "س": [("س", "سَ", "part_fut", "will")],
     "ال": [("ال", "ال", "part_det", "the")],
-    **{c: [("هو", "هُوَ", "pron", "he;she;it;they")] for c in _CLITIC_PRONOUNS if c != "ك"},
+    **{c: [("هو", "هُوَ", "pron", "he;she;it;they")] for c in CLITIC_PRONOUNS if c != "ك"},
     **{p: [("هو", "هُوَ", "pron", "he;she;it;they")] for p in _PRONOUNS},
 }
 # Frequent function words and the forms they take before a pronoun suffix. In running text they
@@ -123,7 +123,7 @@ _FUNCTION_WORDS: dict[str, tuple[str, str, str, str, str | None]] = {
 }
 _RAW_PROCLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك")
 _PREP_PROCLITIC_OK = frozenset(("pron", "pron_dem", "pron_rel", "conj_sub", "noun"))
-_RAW_ENCLITICS = ("", "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "ي", "ني", "نا")
+_RAW_ENCLITICS = ("", *CLITIC_PRONOUNS)  # (their order only orders the table's keys: each gives its own surfaces)
 
 
 @lru_cache(maxsize=1)

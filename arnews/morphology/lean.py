@@ -1,3 +1,5 @@
+# cython: annotation_typing=False
+# (Cython would otherwise enforce the annotations as exact types: they are documentation here)
 """A leaner CAMeL Analyzer for the built-in DB.
 
 ``camel_tools.morphology.analyzer.Analyzer`` merges the full feature set of every
@@ -5,19 +7,22 @@ prefix/stem/suffix combination (diacritic rewriting, tokenisation schemes, CAPHI
 a dozen regex substitutions each). arnews only needs the lemma, POS, stem, gloss and
 clitics, so this subclass keeps Analyzer's segmentation order, compatibility tables and
 backoff logic, and builds only those fields. Words of Arabic letters go through its own
-loop over the (prefix, stem, suffix) splits (in C where ``_cmorph`` was built), which
-caches the suffixes that fit each prefix and stem category; any other word goes to
-``Analyzer.analyze`` (digit, punctuation and foreign handling). Word-level features it does
-not produce: diac, bw, caphi, tokenisations. tests/test_morphology.py checks that it gives
-Analyzer's analyses in the fields arnews reads.
+loop over the (prefix, stem, suffix) splits, which caches the suffixes that fit each prefix
+and stem category; any other word goes to ``Analyzer.analyze`` (digit, punctuation and
+foreign handling). Word-level features it does not produce: diac, bw, caphi, tokenisations.
+tests/test_morphology.py checks that it gives Analyzer's analyses in the fields arnews reads.
 
 The DB entries carry precomputed helper keys (added in ``builtin.prepare_db``):
 ``_dd`` (undiacritised surface of the entry's diac) and, on stems, ``_lem`` (undiacritised lemma).
+
+setup.py compiles this module with Cython where it can (_combine and _combined_analyses run
+for every new word); the file stays plain Python and runs as it is where it was not built.
 """
 from __future__ import annotations
 
 from collections import deque
 
+from ..text import TATWEEL
 from .camel_data import prepare_camel_import
 
 prepare_camel_import()  # before the first camel_tools import (offline catalogue handling)
@@ -27,11 +32,6 @@ import re  # noqa: E402
 from camel_tools.morphology.analyzer import Analyzer, _segments_gen  # noqa: E402
 from camel_tools.utils.charsets import AR_CHARSET  # noqa: E402
 from camel_tools.utils.dediac import dediac_ar  # noqa: E402
-
-try:  # LeanAnalyzer._combine in C (_cmorph.c, built at install where there is a compiler)
-    from ._cmorph import combine
-except ImportError:
-    combine = None
 
 # Words made only of Arabic letters and diacritics take the Analyzer's segmentation branch
 # anyway; its digit/punctuation checks before that (a regex over 8,500 punctuation and symbol
@@ -61,7 +61,6 @@ class LeanAnalyzer(Analyzer):
         super().__init__(*args, **kwargs)
         self._norm_table = _translate_table(getattr(self, "_norm_map", None))
         self._suffix_cache: dict[tuple, tuple] = {}
-        self.use_c = True  # _combine in C where it was built (tests turn it off to compare)
 
     def analyze(self, word):
         word = word.strip()
@@ -71,10 +70,7 @@ class LeanAnalyzer(Analyzer):
         word_dediac = dediac_ar(word)
         table = self._norm_table
         word_normal = word_dediac.translate(table) if table is not None else self._normalize(word_dediac)
-        if combine is not None and self.use_c:  # _combine's loop in C (_cmorph.combine)
-            analyses = combine(word_dediac, word_normal, db, self._suffix_cache)
-        else:
-            analyses = self._combine(word_dediac, word_normal)
+        analyses = self._combine(word_dediac, word_normal)
         if (self._backoff_condition == "NOAN" and not analyses) or self._backoff_condition == "ADD":
             prefix_hash, suffix_hash = db.prefix_hash, db.suffix_hash
             backoff_cats = db.stem_backoffs[self._backoff_action]
@@ -131,7 +127,7 @@ class LeanAnalyzer(Analyzer):
     def _combined_analyses(self, word_dediac, prefix_analyses, stem_analyses, suffix_analyses, suffix=None):
         db = self._db
         out = deque()
-        word = word_dediac.replace("\u0640", "")
+        word = word_dediac.replace(TATWEEL, "")
         psc_all = db.prefix_suffix_compat
         ssc_all = db.stem_suffix_compat
         for pcat, pf in prefix_analyses:
