@@ -13,7 +13,10 @@ After editing a module listed here in a source checkout, rebuild in place:
 """
 from setuptools import Extension, setup
 
-CYTHON: list[str] = []  # e.g. "arnews/tokenize.py"
+CYTHON: list[str] = [
+    "arnews/entities/features.py",  # the NER feature assembly (training and tagging)
+    "arnews/entities/viterbi.py",  # the NER row table
+]
 
 C = [
     Extension("arnews.entities._ctagger", ["arnews/entities/_ctagger.c"], optional=True),

@@ -9,7 +9,7 @@ from .canonical import canonical_form, clitic_prefix, surface_offset
 from .cleanup import clean_spans
 from .evaluate import spans
 from ..text import CLITIC_FIRST, key, readings
-from .features import resources
+from .lexicon import resources
 
 LABELS = {"PERS": "PERSON", "LOC": "LOCATION", "ORG": "ORGANIZATION", "MISC": "MISC"}
 _WORD_KINDS = ("arabic", "latin", "number")
