@@ -418,6 +418,17 @@ def test_compiled_tagger_loops_are_built_and_check_their_input():
         viterbi._emissions([[0]], table, 2, np.empty((2, 2)))
 
 
+def test_an_install_without_the_compiled_tagger_says_what_to_do(monkeypatch):
+    """Without _ctagger (no C compiler at install) the crf backend is unavailable from the start,
+    with an error that says how to get it (the CLI shows it instead of failing each document)."""
+    from arnews.entities import viterbi
+    from arnews.entities.crf import CrfBackend
+
+    monkeypatch.setattr(viterbi, "_viterbi", None)
+    with pytest.raises(MissingDataError, match="C compiler"):
+        CrfBackend()
+
+
 def test_small_feature_blocks_share_one_row():
     """Blocks of 2-4 known attributes (what a neighbour sees of a word: mostly its clusters) get
     one row per distinct block, scoring the sum of their attributes; bigger blocks get their own."""

@@ -104,6 +104,9 @@ class CrfBackend:
         lists = {"tl": read_names(names_path(model))} if info.get("names_list") else None
         self.extractor = FeatureExtractor(use_morph=self.use_morph, extra_lists=lists)
         self._model = model
+        from .viterbi import require_compiled
+
+        require_compiled()  # (here, not at the first sentence: the CLI reports it as an unusable backend)
         self._chain = None  # the weights, loaded when the first sentence is tagged
         # One backend serves every Pipeline of the process (entities.get_backend), and the
         # tagger may not run in two threads at once (the row table grows as words come).

@@ -224,13 +224,14 @@ class FeatureExtractor:
 
     def morph_features(self, info: WordInfo, a) -> list:
         """Features from one word's analysis (pos, source, proclitic split, lemma)."""
-        pos = getattr(a, "pos", None) or "none"
-        src = getattr(a, "source", None) or "none"
+        # (a: a WordAnalysis, or a morphology-filled Token; both have these attributes)
+        pos = a.pos or "none"
+        src = a.source or "none"
         f = [f"pos={pos}", f"src={src}", f"ps={pos}|{src}"]
         k, s = info.key, info.stem
-        pro = [key(p) for p in (getattr(a, "proclitics", None) or []) if p]
+        pro = [key(p) for p in (a.proclitics or []) if p]
         if src == "lexicon":
-            lemma = getattr(a, "lemma", None)
+            lemma = a.lemma
             if lemma and pos not in ("noun_prop",):
                 f.append(f"lem={key(lemma)}")
             pre = "".join(p for p in pro if p != "ال")
@@ -414,7 +415,6 @@ class FeatureExtractor:
 
     @staticmethod
     def _morph_key(info: WordInfo, a) -> tuple:
-        # (a: a WordAnalysis, or a morphology-filled Token; both have these attributes)
         pro = a.proclitics
         return (info.key, a.pos, a.source, a.lemma, tuple(pro) if pro else ())
 

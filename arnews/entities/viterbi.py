@@ -24,6 +24,14 @@ except ImportError:  # pragma: no cover - depends on the install having had a C 
     _emissions = _viterbi = None
 
 
+def require_compiled() -> None:
+    """Raise MissingDataError where the install could not build _ctagger.c (no C compiler)."""
+    if _viterbi is None:
+        raise MissingDataError("the crf NER backend needs its compiled tagger (arnews/entities/_ctagger.c), "
+                               "which this install lacks: reinstall arnews where a C compiler is available "
+                               "(pip install --force-reinstall --no-cache-dir arnews)")
+
+
 def weights_path(model: Path) -> Path:
     return Path(model).with_suffix(".weights.npz")
 
@@ -89,9 +97,7 @@ class LinearChain:
     """
 
     def __init__(self, arrays: dict, max_blocks: int = 600_000):
-        if _viterbi is None:
-            raise MissingDataError("the crf NER backend needs its compiled tagger (arnews/entities/_ctagger.c), "
-                                   "which this install lacks: reinstall arnews where a C compiler is available")
+        require_compiled()
         attrs = str(arrays["attrs"]).split("\n")
         self.labels: list = str(arrays["labels"]).split("\n")
         state = arrays["state"]
