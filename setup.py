@@ -1,11 +1,13 @@
 """The compiled parts of arnews.
 
-Two kinds, both optional: where there is no C compiler (or no Cython) the install still
-succeeds and every module below runs as the plain Python it is written in.
+Two kinds:
 
 - CYTHON: plain Python modules that Cython compiles as they are (pure-Python mode). The
-  .py file is the one source; compiling only makes it faster.
-- C: loops written in C alone, with no Python twin.
+  .py file is the one source; compiling only makes it faster, so it is optional: without
+  Cython or a C compiler they run as the plain Python they are written in.
+- C: loops written in C alone, with no Python twin (the NER tagger's emission sums and
+  Viterbi: the loops where C buys most). Required: installing arnews needs
+  a C compiler.
 
 After editing a module listed here in a source checkout, rebuild in place:
     python setup.py build_ext --inplace -q
@@ -17,10 +19,12 @@ CYTHON: list[str] = [
     "arnews/tokenize.py",  # the tokens stage's chunk loop
     "arnews/morphology/lean.py",  # the prefix/stem/suffix combination of every new word
     "arnews/morphology/backend.py",  # the in-context choice, per word of running text
+    "arnews/entities/features.py",  # the NER feature assembly (training and tagging)
+    "arnews/entities/viterbi.py",  # the NER row table
 ]
 
 C = [
-    Extension("arnews.entities._ctagger", ["arnews/entities/_ctagger.c"], optional=True),
+    Extension("arnews.entities._ctagger", ["arnews/entities/_ctagger.c"]),
 ]
 
 

@@ -42,9 +42,8 @@ def preload(pipe: Pipeline) -> None:
 def worker_mode(settings: Settings) -> None:
     """Settings for a process that runs nothing but batch work (pool and dask workers)."""
     if "entities" in settings.stages:
-        from .entities import crf, encoder
+        from .entities import encoder
 
-        crf.batch_mode()
         encoder.batch_mode()
 
 

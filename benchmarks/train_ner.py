@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             "c2": args.c2, "iterations": args.iterations, "folds": args.folds, "dropout": args.dropout,
             "scheme": args.scheme, "jackknife": "blocks", "possible_states": True}
     out.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    export_weights(out)  # MODEL.weights.npz: the model's weights for the numpy tagger (batch workers)
+    export_weights(out)  # MODEL.weights.npz: the model's weights, what the tagger reads
     # Score through the backend itself: the features at inference are the features in training.
     backend = crf.CrfBackend(out)
     pred = [backend.tag(words) for words, _ in dev_sents]

@@ -46,6 +46,9 @@ class FixedTagger:
     def tag(self, words, analyses=None):
         return [self.tags.get(w, "O") for w in words]
 
+    def tag_sentences(self, sentences):
+        return [self.tag(words, analyses) for words, analyses in sentences]
+
 
 def test_link_after_a_name_is_cut_off():
     text = "استقبل محمد بن سلمان https://t.co/x7Yq في الرياض"

@@ -314,100 +314,122 @@ def test_dev_f1_does_not_regress():
     assert float(last.split()[0].split("=")[1]) >= 0.715, last
 
 
-def _tagger_pair():
-    """Two fresh CRF backends on the packaged model: one that only uses crfsuite, one that uses
-    the numpy tagger from its first sentence."""
-    from arnews.entities import crf as crf_module
-
-    plain, fast = crf_module.CrfBackend(), crf_module.CrfBackend()
-    plain._tagged = -10**12  # never reaches SWITCH_AFTER
-    fast._tagged = crf_module.SWITCH_AFTER + 1
-    return plain, fast
-
-
 def _sentences(text: str) -> list[list[str]]:
     toks, sents = tokenize(text)
     return [[t.text for t in toks[s.token_start:s.token_end]] for s in sents]
 
 
-def test_numpy_tagger_gives_crfsuites_tags():
-    """The numpy Viterbi (batch workers) and crfsuite (one article) tag alike, word for word,
-    on the seed article and on ANERcorp dev when present: 3,000 sentences of real news."""
+def _real_sentences() -> list[tuple[list[str], list]]:
+    """The seed and fixture articles' sentences, and ANERcorp dev when present (3,000 sentences
+    of real news), each with the built-in morphology's analyses."""
     from arnews.morphology import get_backend as morphology
 
     from .helpers import SHARED_DATA, news_texts
 
-    plain, fast = _tagger_pair()
     sents = [words for text in news_texts() for words in _sentences(text)]
     dev = SHARED_DATA / "ner" / "anercorp" / "dev.tsv"
     if dev.exists():
         sents += [words for words, _ in read_bio(dev)]
     morph = morphology("builtin")
-    items = [(words, morph.analyze_sentence(words)) for words in sents]
-    expected = [plain.tag(words, analyses) for words, analyses in items]
-    assert fast.tag_sentences(items) == expected  # a whole "document" in one Viterbi pass
-    assert [fast.tag(words, analyses) for words, analyses in items[:50]] == expected[:50]
-    assert fast._chain is not None and plain._chain is None
-    # The same loops in Python and numpy (installs built without a C compiler) give the same
-    # feature row ids, and the same tags.
-    chain, ex = fast._chain, fast.extractor
-    c_rows = [ex.sentence_rows(words, analyses, chain) for words, analyses in items]
-    chain.use_c = False
-    assert [ex.sentence_rows(words, analyses, chain) for words, analyses in items] == c_rows
-    assert fast.tag_sentences(items) == expected
-    chain.use_c = True
-    # A full row table is started afresh between documents, with the same tags after it.
+    return [(words, morph.analyze_sentence(words)) for words in sents]
+
+
+def test_the_tagger_gives_crfsuites_tags():
+    """The run-time tagger (row ids from features.py, emission sums and Viterbi in C) tags as
+    crfsuite's own tagger does on the same model and the same feature strings (the strings
+    training gives crfsuite), word for word, on real news."""
+    import pycrfsuite
+
+    from arnews.entities.crf import MODEL, CrfBackend, from_bilou
     from arnews.entities.viterbi import LinearChain, read_model
 
-    fast._chain = LinearChain(read_model(fast._model), max_blocks=300)
-    docs = [items[i:i + 40] for i in range(0, len(items), 40)]
-    assert [tags for doc in docs for tags in fast.tag_sentences(doc)] == expected
-    assert fast._chain._size - fast._chain._base < 300 + 40 * 200
+    items = _real_sentences()
+    backend = CrfBackend()
+    oracle = pycrfsuite.Tagger()
+    oracle.open(str(MODEL))
+    expected = [from_bilou(oracle.tag(backend.extractor.sentence(words, analyses))) for words, analyses in items]
+    assert backend.tag_sentences(items) == expected  # a whole "document" in one Viterbi pass
+    assert [backend.tag(words, analyses) for words, analyses in items[:50]] == expected[:50]
     assert sum(t != "O" for tags in expected for t in tags) > 100  # names were found, not all "O"
+    # A full row table is started afresh between documents, with the same tags after it.
+    backend._chain = LinearChain(read_model(backend._model), max_blocks=300)
+    backend.extractor.forget_rows()
+    docs = [items[i:i + 40] for i in range(0, len(items), 40)]
+    assert [tags for doc in docs for tags in backend.tag_sentences(doc)] == expected
+    assert backend._chain._size - backend._chain._base < 300 + 40 * 200
+
+
+def test_label_scores_are_the_taggers_scores():
+    """label_scores (what encoder+crf combines) holds the emissions and transitions the tagger
+    decodes: their best path is the CRF's own tagging."""
+    from arnews.entities.crf import CrfBackend
+    from arnews.entities.encoder import viterbi
+
+    backend = CrfBackend()
+    for words in _sentences(SEED.read_text(encoding="utf-8"))[:20]:
+        scores = backend.label_scores(words)
+        assert scores.emissions.shape == (len(words), len(scores.labels))
+        best = [scores.bio[j] for j in viterbi(scores.emissions, scores.transitions)]
+        assert best == backend.tag(words)
+
+
+def test_features_run_uncompiled_as_compiled():
+    """features.py is one source: as plain Python (an install without a compiler) it gives the
+    same feature strings and row ids as its compiled build."""
+    import importlib.util
+
+    from arnews.entities import features
+    from arnews.entities.viterbi import load_chain
+    from arnews.entities.crf import MODEL
+
+    path = REPO / "arnews" / "entities" / "features.py"
+    spec = importlib.util.spec_from_file_location("arnews.entities._features_source", path)
+    plain = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plain)
+    assert plain.__file__.endswith(".py")
+    items = _real_sentences()[:300]
+    built, source = features.FeatureExtractor(use_morph=True), plain.FeatureExtractor(use_morph=True)
+    assert [built.sentence(w, a) for w, a in items] == [source.sentence(w, a) for w, a in items]
+    rows = [built.sentence_rows(w, a, load_chain(MODEL)) for w, a in items[:1]]
+    assert rows == [source.sentence_rows(w, a, load_chain(MODEL)) for w, a in items[:1]]
 
 
 def test_compiled_tagger_loops_are_built_and_check_their_input():
-    """The C loops are built wherever the install had a C compiler (CI has one), refuse
-    inconsistent buffers instead of reading past them, and map features as the fallback does."""
+    """The C loops are built wherever the install had a C compiler (CI has one) and refuse
+    inconsistent buffers instead of reading past them."""
     import numpy as np
 
     from arnews.entities import viterbi
 
-    if viterbi.c_viterbi is None:
+    if viterbi._viterbi is None:
         skip_unless_built("arnews/entities/_ctagger.c")
     trans = np.array([[0.0, -1.0], [-1.0, 0.0]])
     emis = np.array([[1.0, 0.0], [0.0, 3.0], [0.5, 0.5], [2.0, 0.0]])
     # Word 2's best label 1 is reached equally from 0 and 1 (1 + -1 = 0 + 0): the lower label wins.
-    assert viterbi.c_viterbi(emis, [3, 0, 1], trans, 2) == [[0, 1, 1], [], [0]]
+    assert viterbi._viterbi(emis, [3, 0, 1], trans, 2) == [[0, 1, 1], [], [0]]
     with pytest.raises(ValueError):
-        viterbi.c_viterbi(emis, [5], trans, 2)  # more words than emission rows
+        viterbi._viterbi(emis, [5], trans, 2)  # more words than emission rows
     with pytest.raises(ValueError):
-        viterbi.c_viterbi(emis, [4], trans, 3)
-    index = {"w=x": 3, "s=y": 7}
-    for items, unknown, expected in [(["w=x", 5, "nope", "s=y"], 9, [3, 5, 9, 7]),
-                                     (["w=x", "nope", "s=y"], None, [3, 7]), ([], 9, []),
-                                     (("w=x", "nope"), 9, [3, 9])]:  # (any sequence)
-        assert viterbi.row_ids(index, items, unknown) == expected
-        assert viterbi.py_row_ids(index, items, unknown) == expected  # the fallback agrees
-    # Word-pair tables: every split of a pair whose words hold "|" themselves.
-    assert viterbi.pair_table({"b-=a|b|c": 5, "b+=a|d": 6, "w=a": 1}, "b-=") == {"a": {"b|c": 5}, "a|b": {"c": 5}}
-    with pytest.raises(TypeError):
-        viterbi.c_sentence_ids([], [], [], [], [], [], {}, 0, (1, 2), ({}, {}))  # 6 fixed ids needed
-    # morph_parts: cache hits by the _morph_key tuple, misses through the callback.
-    from arnews.morphology.base import WordAnalysis
+        viterbi._viterbi(emis, [4], trans, 3)
+    table = np.array([[1.0, 2.0], [0.5, -1.0], [0.0, 0.0]], dtype=np.float32)
+    out = np.empty((3, 2))
+    viterbi._emissions([[0, 1], [], (2, 0)], table, 2, out)  # (a word's ids: any sequence)
+    assert out.tolist() == [[1.5, 1.0], [0.0, 0.0], [1.0, 2.0]]
+    with pytest.raises(IndexError):
+        viterbi._emissions([[3]], table, 2, np.empty((1, 2)))
+    with pytest.raises(ValueError):
+        viterbi._emissions([[0]], table, 2, np.empty((2, 2)))
 
-    info = ("k", "s", 1, (None, 2, 3, 4, 5), "k0=x", (), ("P",), ("SPORT",))
-    hit, miss = WordAnalysis("l", "l", "noun", None, ["و"], "s", [], "lexicon"), WordAnalysis("m", "m", "verb", None)
-    cache = {("k", "noun", "lexicon", "l", ("و",)): (7, (8, 9))}
-    seen = []
-    morph, near, cls, topics = viterbi.c_morph_parts([info, info, info], [hit, None, miss], cache,
-                                                     lambda i, a: seen.append(a) or (10, ()))
-    assert (morph, near, cls, topics) == ([7, None, 10], [(8, 9), (), ()], [("P",)] * 3, {"SPORT"}) and seen == [miss]
-    assert viterbi.c_morph_parts([info], None, cache, None)[:2] == ([None], [()])
-    with pytest.raises(ValueError):
-        viterbi.c_morph_parts([info], [hit, hit], cache, None)
-    with pytest.raises(TypeError):
-        viterbi.c_morph_parts([("k",)], [hit], cache, None)
+
+def test_an_install_without_the_compiled_tagger_says_what_to_do(monkeypatch):
+    """Without _ctagger (no C compiler at install) the crf backend is unavailable from the start,
+    with an error that says how to get it (the CLI shows it instead of failing each document)."""
+    from arnews.entities import viterbi
+    from arnews.entities.crf import CrfBackend
+
+    monkeypatch.setattr(viterbi, "_viterbi", None)
+    with pytest.raises(MissingDataError, match="C compiler"):
+        CrfBackend()
 
 
 def test_small_feature_blocks_share_one_row():
@@ -430,20 +452,16 @@ def test_small_feature_blocks_share_one_row():
     assert np.allclose(chain._table[a], expected)
     chain.reset()
     assert chain.add_block(small) == chain._base  # reset() forgets the shared rows too
-    # add_blocks (C where built) = add_block for each block in turn: same rows, same pending sums.
-    blocks = [small, [], [known[0]], big, small + ["no such attribute"], big, ["nope"], known[1:3]]
-    states = []
-    for use_c in (True, False):
-        chain.reset()
-        chain.use_c = use_c
-        rows = chain.add_blocks(blocks)
-        states.append((rows, chain._size, list(chain._pending), list(chain._pending_starts), dict(chain._shared)))
-    chain.use_c = True
-    assert states[0] == states[1]
-    assert states[0][0][1] == chain.unknown and states[0][0][2] == chain.index[known[0]]
+    # add_blocks = add_block for each block in turn.
+    blocks = [small, [], [known[0]], big, small + ["no such attribute"], known[1:3]]
+    chain.reset()
+    rows = chain.add_blocks(blocks)
+    chain.reset()
+    assert rows == tuple(chain.add_block(b) for b in blocks)
+    assert rows[1] == chain.unknown and rows[2] == chain.index[known[0]]
 
 
-def test_numpy_tagger_reads_a_model_without_an_export(tmp_path, monkeypatch):
+def test_the_tagger_reads_a_model_without_an_export(tmp_path, monkeypatch):
     """A model with no (or a stale) .weights.npz beside it is read from the .crfsuite file itself."""
     from arnews.entities import viterbi
     from arnews.entities.crf import MODEL
@@ -472,10 +490,12 @@ def test_numpy_tagger_reads_a_model_without_an_export(tmp_path, monkeypatch):
 
 
 def test_one_backend_tags_alike_from_several_threads():
-    """Pipelines in several threads share the process' CRF backend; its taggers take turns."""
+    """Pipelines in several threads share the process' CRF backend; its tagger takes turns."""
     from concurrent.futures import ThreadPoolExecutor
 
-    _, fast = _tagger_pair()
+    from arnews.entities.crf import CrfBackend
+
+    fast = CrfBackend()
     docs = [[(words, None) for words in _sentences(SEED.read_text(encoding="utf-8"))]] * 8
     expected = fast.tag_sentences(docs[0])
     fast._chain.reset()

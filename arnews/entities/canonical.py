@@ -8,7 +8,7 @@ Names that merely begin with those letters (لبنان، بريطانيا، كم
 from __future__ import annotations
 
 from ..text import DIACRITICS, TATWEEL, clitic_candidates, key, strip_diacritics
-from .features import resources
+from .lexicon import resources
 
 _DIACRITIC_CHARS = frozenset(DIACRITICS + TATWEEL)
 

@@ -13,16 +13,24 @@
   (القوات الكورية الشمالية: North Korean forces), they do not name a place: dropped. A name
   that starts the phrase (في الجمهورية العربية السورية) has no definite noun before it.
 
-Spans are ``(token_start, token_end, TYPE)`` over the document's tokens, as in mentions.py.
+Spans are ``Span(start, end, label)``: a token range of the document and a type (PERS ...).
 """
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from ..document import Document
 from ..text import key, readings
 
-Span = tuple[int, int, str]
+
+
+class Span(NamedTuple):
+    """A tagged name as the document's tokens [start, end) and its type (PERS, LOC, ORG, MISC)."""
+    start: int
+    end: int
+    label: str
+
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|\b(?:https?|www)\b", re.IGNORECASE)
 
@@ -83,9 +91,9 @@ def _split_foreign(doc: Document, s: int, e: int, typ: str) -> list[Span]:
         # A Latin name stays (Albert Einstein), a link or a bare number does not.
         if _url_tokens(doc, s, e) or "latin" not in kinds:
             return []
-        return [(s, e, typ)]
+        return [Span(s, e, typ)]
     if all(k == "arabic" for k in kinds):
-        return [(s, e, typ)]
+        return [Span(s, e, typ)]
     bad = {i for i in range(s, e)
            if tokens[i].kind == "latin" or (tokens[i].kind == "number" and typ in ("PERS", "LOC"))}
     bad |= _url_tokens(doc, s, e)
@@ -103,7 +111,7 @@ def _split_foreign(doc: Document, s: int, e: int, typ: str) -> list[Span]:
         while b > a and not _name_edge(tokens[b - 1]):
             b -= 1
         if any(tokens[x].kind == "arabic" for x in range(a, b)):
-            out.append((a, b, typ))
+            out.append(Span(a, b, typ))
         i = j
     return out
 
@@ -184,5 +192,5 @@ def clean_spans(doc: Document, found: list[Span]) -> list[Span]:
                   and tokens[s - 1].sentence == tokens[s].sentence and tokens[s - 1].kind == "arabic"
                   and _starts_with_dar(key(tokens[s - 1].text)) and ks[0] not in _DAR_PLACES):
                 s, typ = s - 1, "ORG"  # دار + the name the tagger found: the publisher
-            out.append((s, e, typ))
+            out.append(Span(s, e, typ))
     return out

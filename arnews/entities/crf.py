@@ -14,23 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..memo import Memo
-from .features import DATA, FeatureExtractor
+from .features import FeatureExtractor
+from .lexicon import DATA
 
 log = logging.getLogger(__name__)
 
 MODEL = DATA / "ner.crfsuite"
 META = DATA / "ner.json"
 NAMES = DATA / "ner.names.tsv"
-SWITCH_AFTER = 400  # sentences tagged by crfsuite before this process moves to the numpy tagger
-
-
-def batch_mode() -> None:
-    """This process will tag many documents (a batch worker): use the array tagger from the
-    first sentence. Waiting for SWITCH_AFTER sentences made a worker tag its first ~30
-    articles with crfsuite and build their words' features twice (strings for crfsuite, then
-    rows): ~0.35 s of 8.5 s CPU per 668 SaudiNewsNet articles; numpy is imported either way."""
-    global SWITCH_AFTER
-    SWITCH_AFTER = 0
 
 
 def to_bilou(tags: list[str]) -> list[str]:
@@ -94,7 +85,12 @@ class LabelScores:
 
 
 class CrfBackend:
-    """Tags pre-tokenised words with BIO tags (B-PERS, I-LOC, ..., O)."""
+    """Tags pre-tokenised words with BIO tags (B-PERS, I-LOC, ..., O).
+
+    One tagger (viterbi.LinearChain): the model's weights as arrays, a document's sentences
+    tagged in one Viterbi pass. crfsuite is only needed for label_marginals (its
+    forward-backward) and to read a model that has no weights export beside it.
+    """
 
     name = "crf"
 
@@ -108,26 +104,16 @@ class CrfBackend:
         lists = {"tl": read_names(names_path(model))} if info.get("names_list") else None
         self.extractor = FeatureExtractor(use_morph=self.use_morph, extra_lists=lists)
         self._model = model
-        self._tagger = None
-        if SWITCH_AFTER > 0:  # (a batch worker tags with the array tagger only: no need to read the model twice)
-            self._crfsuite()
-        self._chain = None  # the numpy tagger, once this process has tagged enough to pay for it
-        self._tagged = 0
-        # One backend serves every Pipeline of the process (entities.get_backend), and neither
-        # tagger may run in two threads at once (crfsuite's keeps state; the row table grows).
+        from .viterbi import require_compiled
+
+        require_compiled()  # (here, not at the first sentence: the CLI reports it as an unusable backend)
+        self._chain = None  # the weights, loaded when the first sentence is tagged
+        # One backend serves every Pipeline of the process (entities.get_backend), and the
+        # tagger may not run in two threads at once (the row table grows as words come).
         self._lock = threading.Lock()
         self._morph = None
         self._morph_failed = False
-        self._scores_chain = None  # the weights as arrays, for label_scores
-
-    def _crfsuite(self):
-        if self._tagger is None:
-            import pycrfsuite
-
-            tagger = pycrfsuite.Tagger()
-            tagger.open(str(self._model))
-            self._tagger = tagger
-        return self._tagger
+        self._crfsuite = None  # for label_marginals only
 
     def _analyse(self, words: list[str]) -> list | None:
         if self._morph_failed:
@@ -143,45 +129,57 @@ class CrfBackend:
                 return None
         return self._morph.analyze_sentence(words)
 
+    def _rows(self, sentences: list[tuple[list[str], list | None]]) -> list[list[list[int]]]:
+        """Each sentence's words as row ids of the chain (under the lock)."""
+        chain = self._chain
+        if chain is None:
+            from .viterbi import load_chain
+
+            chain = self._chain = load_chain(self._model)
+        elif chain.full():  # memory stays bounded: start the row table and the word caches afresh
+            chain.reset()
+            self.extractor.forget_rows()
+        out = []
+        for words, analyses in sentences:
+            if words and self.use_morph and analyses is None:
+                analyses = self._analyse(words)
+            out.append(self.extractor.sentence_rows(words, analyses, chain) if words else [])
+        return out
+
     def tag(self, words: list[str], analyses: list | None = None) -> list[str]:
         return self.tag_sentences([(words, analyses)])[0]
 
     def tag_sentences(self, sentences: list[tuple[list[str], list | None]]) -> list[list[str]]:
-        """Tags for several sentences at once (a document's).
-
-        Two taggers, same tags (tests/test_entities.py checks): crfsuite's, and the model's
-        weights run in numpy (viterbi.py), which tags a document's sentences in one Viterbi
-        pass at a third of the cost per word but needs numpy (~0.1 s to import). So one
-        article goes through crfsuite, and a process switches to numpy once it has tagged
-        SWITCH_AFTER sentences (a batch worker, after some twenty articles).
-        """
+        """Tags for several sentences at once (a document's: one Viterbi pass over them all)."""
         with self._lock:
-            return self._tag_sentences(sentences)
+            rows = self._rows(sentences)  # (loads the chain on first use)
+            tags = self._chain.tag_ids(rows)
+        return [from_bilou(t) for t in tags] if self.bilou else tags
 
     def label_scores(self, words: list[str], analyses: list | None = None) -> LabelScores:
         """The model's per-word label scores and transitions for `words` (see LabelScores)."""
         with self._lock:
-            if self._scores_chain is None:
-                from .viterbi import load_chain
-
-                self._scores_chain = load_chain(self._model)
-            if words and self.use_morph and analyses is None:
-                analyses = self._analyse(words)
-            chain = self._scores_chain
-            emis = chain.state_scores(self.extractor.sentence(words, analyses)) if words else None
+            rows = self._rows([(words, analyses)])[0]
+            chain = self._chain
+            emis = chain.emissions(rows) if words else None
         labels = chain.labels
         return LabelScores(labels, [_TO_BIO[lab] if self.bilou else lab for lab in labels], emis, chain.trans)
 
     def label_marginals(self, words: list[str], labels: tuple[str, ...], analyses: list | None = None):
         """P(word i has label j) under the CRF (crfsuite's forward-backward), as a numpy array
         [len(words), len(labels)]: `labels` are BIO tags, and a BILOU model's U-/L- mass is
-        added to B-/I-. For combining the CRF with another model (entities/encoder.py)."""
+        added to B-/I-. For research on combining the CRF with another model
+        (benchmarks/ner_encoder_variants.py); tagging never needs it."""
         import numpy as np
+        import pycrfsuite
 
         with self._lock:
             if words and self.use_morph and analyses is None:
                 analyses = self._analyse(words)
-            tagger = self._crfsuite()
+            tagger = self._crfsuite
+            if tagger is None:
+                tagger = self._crfsuite = pycrfsuite.Tagger()
+                tagger.open(str(self._model))
             tagger.set(self.extractor.sentence(words, analyses))
             col = {lab: i for i, lab in enumerate(labels)}
             out = np.zeros((len(words), len(labels)))
@@ -190,26 +188,3 @@ class CrfBackend:
                 if j is not None:
                     out[:, j] += [tagger.marginal(lab, t) for t in range(len(words))]
         return out
-
-    def _tag_sentences(self, sentences: list[tuple[list[str], list | None]]) -> list[list[str]]:
-        self._tagged += len(sentences)
-        if self._chain is None and self._tagged > SWITCH_AFTER:
-            from .viterbi import load_chain
-
-            self._chain = load_chain(self._model)
-            self.extractor.drop_string_caches()  # the numpy path keeps its own, smaller ones
-        todo = []
-        for words, analyses in sentences:
-            if words and self.use_morph and analyses is None:
-                analyses = self._analyse(words)
-            todo.append((words, analyses))
-        if self._chain is None:
-            tagger = self._crfsuite()
-            tags = [list(tagger.tag(self.extractor.sentence(w, a))) if w else [] for w, a in todo]
-        else:
-            chain = self._chain
-            if chain.full():  # memory stays bounded: start the row table and the word caches afresh
-                chain.reset()
-                self.extractor.forget_rows()
-            tags = chain.tag_ids([self.extractor.sentence_rows(w, a, chain) if w else [] for w, a in todo])
-        return [from_bilou(t) for t in tags] if self.bilou else tags

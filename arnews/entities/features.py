@@ -17,13 +17,11 @@ Features are plain strings (``name=value``), the form python-crfsuite takes dire
 """
 from __future__ import annotations
 
-import gzip
 import re
-from pathlib import Path
+from typing import NamedTuple
 
-from ..text import CLITIC_FIRST, clitic_candidates, key, match_key, readings
-
-DATA = Path(__file__).resolve().parent / "data"
+from ..text import key, match_key, readings
+from .lexicon import DATA, Resources, resources
 
 # Trigger words (match-key form): what tends to come right before a name of each type.
 TRIGGERS: dict[str, str] = {}
@@ -75,79 +73,6 @@ _CONSONANT = re.compile("[^اوي]")  # the long-vowel shape: every other charac
 _VOWEL_TABLE = str.maketrans("اوي", "VVV")
 _ARABIC_BLOCK = re.compile("[\u0600-\u06ff]")
 
-class Resources:
-    """Gazetteer, clusters and word counts, loaded once."""
-
-    def __init__(self, data: Path = DATA):
-        self.gaz: dict[str, str] = {}
-        self.gaz_first: set[str] = set()
-        self.gaz_max = 1
-        lengths: dict[str, set[int]] = {}
-        gpath = data / "gazetteer.tsv"
-        if gpath.exists():
-            for line in gpath.read_text(encoding="utf-8").splitlines():
-                if "\t" not in line:
-                    continue
-                typ, phrase = line.split("\t", 1)
-                self.gaz.setdefault(phrase, typ)
-                parts = phrase.split()
-                self.gaz_first.add(parts[0])
-                self.gaz_max = max(self.gaz_max, len(parts))
-                # (split on single spaces: the words gazetteer_tags joins hold none)
-                exact = phrase.split(" ")
-                lengths.setdefault(exact[0], set()).add(len(exact))
-        # first word -> the lengths (in words) of the phrases that start with it, longest first
-        self.gaz_lengths: dict[str, tuple[int, ...]] = {w: tuple(sorted(ls, reverse=True)) for w, ls in lengths.items()}
-        self.count: dict[str, int] = {}
-        self.clusters: dict[str, tuple[str, ...]] = {}
-        self.hints: dict[str, str] = {}
-        cpath = data / "clusters.tsv.gz"
-        if cpath.exists():
-            # Equal cluster ids and equal id tuples share one object: the table has ~86k words but
-            # only a few thousand ids, and each batch worker holds its own copy (~20 MB saved each).
-            shared: dict = {}
-            with gzip.open(cpath, "rt", encoding="utf-8") as f:
-                for line in f:
-                    # word, count, one cluster column per k-means size (tools/make_clusters.py), hint
-                    parts = line.rstrip("\n").split("\t")
-                    self.count[parts[0]] = int(parts[1])
-                    if len(parts) > 3 and parts[2]:
-                        ids = tuple(shared.setdefault(c, c) for c in parts[2:-1])
-                        self.clusters[parts[0]] = shared.setdefault(ids, ids)
-                    if len(parts) > 3 and parts[-1]:
-                        self.hints[parts[0]] = parts[-1]
-        # External name lists (make_names.py): word -> its list types, "PF,PL.c" (split when a
-        # word is first seen: loading stays at some 20 ms for 55,000 words).
-        self.names: dict[str, str] = {}
-        npath = data / "names.tsv.gz"
-        if npath.exists():
-            with gzip.open(npath, "rt", encoding="utf-8") as f:
-                cells = iter(f.read().replace("\n", "\t").split("\t"))
-            self.names = dict(zip(cells, cells))
-
-    def strip(self, k: str) -> tuple[str, str]:
-        """(prefix, remainder) where the corpus makes a clitic split sure, else ("", k)."""
-        own = self.count.get(k, 0)
-        best = ("", k)
-        best_n = max(own, 2)
-        for pre, rem in clitic_candidates(k):
-            if len(rem) < 3 or (len(rem) == 3 and rem[0] in CLITIC_FIRST):
-                continue  # بوش is not ب + وش, nor كوفي ك + وفي: too short to be sure
-            n = self.count.get(rem, 0)
-            if n > best_n:
-                best, best_n = (pre, rem), n
-        return best
-
-
-_RES: Resources | None = None
-
-
-def resources() -> Resources:
-    global _RES
-    if _RES is None:
-        _RES = Resources()
-    return _RES
-
 
 def _bucket(n: int) -> str:
     if n == 0:
@@ -163,25 +88,50 @@ def _bucket(n: int) -> str:
     return "5"
 
 
+class WordInfo(NamedTuple):
+    """What the sentence features need of one word (cached per distinct word).
+
+    ``own`` and ``seen`` are lists of feature strings (training, label scores) or, in the
+    tagger's cache, one row id each (a word's parts summed once: see LinearChain.add_block).
+    """
+    key: str  # match-key form
+    stem: str  # the form with leading clitics off where the corpus makes the split sure
+    own: object  # the word's own features
+    # What a neighbour at offset d sees of this word, as seen[d] for d in -2, -1, 1, 2
+    # (a tuple (None, +1, +2, -2, -1): ~40k words per worker, so the entry's size matters).
+    seen: tuple
+    k0: str  # coarse cluster feature ("k0=..."), conjoined with the sentence's topics
+    gaz_firsts: tuple  # the forms of the word that start some gazetteer phrase
+    name_classes: tuple  # name-list classes for the neighbours' conjunctions: P, L, O, c, u
+    topics: tuple  # sentence topics the word signals (SPORT, BIZ)
+
+
+class MorphPart(NamedTuple):
+    """Features from one word's analysis: its own, and what the next / previous word sees of it
+    (None when it has nothing for them). Strings, or one row id each in the tagger's cache."""
+    own: object
+    next_sees: object  # features prefixed "-1:" (the next word's -1 neighbour is this word)
+    prev_sees: object  # features prefixed "1:"
+
+
 class FeatureExtractor:
-    """Turns a sentence (words, optional analyses) into crfsuite feature lists."""
+    """Turns a sentence (words, optional analyses) into crfsuite feature lists, or into the row
+    ids of a LinearChain: the same features through the same loop (`_assemble`)."""
 
     def __init__(self, res: Resources | None = None, use_morph: bool = False, extra_lists=None):
         self.res = res or resources()
         self.use_morph = use_morph
         self.lists = extra_lists or {}  # name -> {key: type}; e.g. jackknifed training-name lists
-        self._cache: dict[str, tuple] = {}
-        self._mcache: dict[tuple, tuple] = {}
+        self._cache: dict = {}
+        self._mcache: dict = {}
         # sentence_rows: the same per-word and per-analysis parts as row ids of one LinearChain.
         self._rows_chain = None
-        self._rcache: dict[str, tuple] = {}
-        self._mrcache: dict[tuple, tuple] = {}
+        self._rcache: dict = {}
+        self._mrcache: dict = {}
 
     # -- per word -------------------------------------------------------------------------
-    def word_info(self, word: str) -> tuple:
-        """(key, clitic-less form, own features, {offset: what a neighbour there sees}, coarse
-        cluster feature, gazetteer phrase starts, name-list class, sentence topics it signals),
-        cached per word."""
+    def word_info(self, word: str) -> WordInfo:
+        """The word's parts with feature strings (cached per word)."""
         info = self._cache.get(word)
         if info is None:
             info = self._word_info(word)
@@ -189,7 +139,7 @@ class FeatureExtractor:
                 self._cache[word] = info
         return info
 
-    def _word_info(self, word: str) -> tuple:
+    def _word_info(self, word: str) -> WordInfo:
         res = self.res
         k = key(word)
         pre, s = res.strip(k)
@@ -245,7 +195,7 @@ class FeatureExtractor:
         # see: the strong lists' letters (P, L, O; مارك is both L and P), "c" (common-word
         # entries only), "u" (an unseen word on no list).
         nl = (res.names.get(s) or res.names.get(k)) if cnt < NL_RARE else None
-        nlk: tuple[str, ...] = ()
+        nlk: tuple = ()
         if nl:
             nl = nl.split(",")
             for t in nl:
@@ -262,25 +212,26 @@ class FeatureExtractor:
                 ctx.append(f"{name}={t}")
         # Context features as the neighbours see them, prefixed once per word type.
         x2 = s[-2:]
-        nb = {-2: ["-2:" + x for x in ctx], -1: ["-1:" + x for x in ctx], 1: ["1:" + x for x in ctx],
-              2: ["2:" + x for x in ctx]}
-        nb[-1].append("-1:x2=" + x2)
-        nb[1].append("1:x2=" + x2)
+        seen = (None, ["1:" + x for x in ctx], ["2:" + x for x in ctx], ["-2:" + x for x in ctx],
+                ["-1:" + x for x in ctx])
+        seen[-1].append("-1:x2=" + x2)
+        seen[1].append("1:x2=" + x2)
         # (~64 distinct values, kept per word in the caches: one string each)
         k0 = _K0.setdefault(cl[0], "k0=" + cl[0]) if cl else "k0=none"
         topics = tuple(sorted({TOPICS[x] for x in (k, s) if x in TOPICS}))  # (mostly none: the shared ())
         topics = _NL_CLASSES.setdefault(topics, topics)
-        return (k, s, f, nb, k0, self._gaz_firsts(k), nlk, topics)
+        return WordInfo(k, s, f, seen, k0, self._gaz_firsts(k), nlk, topics)
 
-    def morph_features(self, info: tuple, a) -> list[str]:
+    def morph_features(self, info: WordInfo, a) -> list:
         """Features from one word's analysis (pos, source, proclitic split, lemma)."""
-        pos = getattr(a, "pos", None) or "none"
-        src = getattr(a, "source", None) or "none"
+        # (a: a WordAnalysis, or a morphology-filled Token; both have these attributes)
+        pos = a.pos or "none"
+        src = a.source or "none"
         f = [f"pos={pos}", f"src={src}", f"ps={pos}|{src}"]
-        k, s = info[0], info[1]
-        pro = [key(p) for p in (getattr(a, "proclitics", None) or []) if p]
+        k, s = info.key, info.stem
+        pro = [key(p) for p in (a.proclitics or []) if p]
         if src == "lexicon":
-            lemma = getattr(a, "lemma", None)
+            lemma = a.lemma
             if lemma and pos not in ("noun_prop",):
                 f.append(f"lem={key(lemma)}")
             pre = "".join(p for p in pro if p != "ال")
@@ -296,7 +247,7 @@ class FeatureExtractor:
                         f.append(f"mg={t}")
         return f
 
-    def _gaz_firsts(self, k: str) -> tuple[str, ...]:
+    def _gaz_firsts(self, k: str) -> tuple:
         """The forms of `k` that start a gazetteer phrase (clitics, article, accusative alef off)."""
         firsts = list(readings(k))
         # Also without the article or an accusative alef: اليورو -> يورو، دولارا -> دولار.
@@ -306,15 +257,16 @@ class FeatureExtractor:
         return tuple(x for x in firsts if x in gf)
 
     # -- per sentence ---------------------------------------------------------------------
-    def gazetteer_tags(self, infos: list[tuple]) -> list[str | None]:
+    def gazetteer_tags(self, infos: list) -> list:
+        """Per word: B-TYPE / I-TYPE where a gazetteer phrase covers it (longest first), else None."""
         res = self.res
         n = len(infos)
-        tags: list[str | None] = [None] * n
+        tags: list = [None] * n
         free = 0  # the first word not inside a phrase already tagged
-        for i in [i for i, info in enumerate(infos) if info[5]]:  # (the words that start some phrase)
+        for i in [i for i, info in enumerate(infos) if info.gaz_firsts]:  # (the words that start some phrase)
             if i < free:
                 continue
-            firsts = infos[i][5]
+            firsts = infos[i].gaz_firsts
             hit = None
             longest = min(res.gaz_max, n - i)
             for first in firsts:
@@ -322,7 +274,7 @@ class FeatureExtractor:
                 for length in res.gaz_lengths.get(first, ()):
                     if length > longest:
                         continue
-                    phrase = " ".join([first] + [infos[j][0] for j in range(i + 1, i + length)])
+                    phrase = " ".join([first] + [infos[j].key for j in range(i + 1, i + length)])
                     typ = res.gaz.get(phrase)
                     if typ:
                         hit = (length, typ)
@@ -337,84 +289,59 @@ class FeatureExtractor:
                 free = i + length
         return tags
 
-    def sentence(self, words: list[str], analyses: list | None = None) -> list[list[str]]:
-        """One crfsuite feature list per word (training, and tagging with crfsuite)."""
-        return self._assemble([self.word_info(w) for w in words], analyses, self._morph_cached)
+    def sentence(self, words: list, analyses: list | None = None) -> list:
+        """One crfsuite feature list per word (training; crfsuite's own marginals)."""
+        return self._assemble([self.word_info(w) for w in words], analyses, self._morph_cached, False)
 
-    def sentence_rows(self, words: list[str], analyses: list | None, chain) -> list[list[int]]:
+    def sentence_rows(self, words: list, analyses: list | None, chain) -> list:
         """The same features as row ids of `chain` (viterbi.LinearChain), for its tagger.
 
         A word's own features, what each neighbour sees of it and its morphology features are
         one summed row each, made when the word is first seen; only those row ids are kept
         per word, not the ~45 strings (which made a batch worker's memory grow by some
         190 MB over 668 articles). What depends on the sentence (gazetteer phrases, topic,
-        word pairs) is built as strings and looked up, as for crfsuite.
+        word pairs) is built as strings and looked up.
         """
         if self._rows_chain is not chain:
             self._rows_chain = chain
             self.forget_rows()
-        from .viterbi import c_sentence_ids, row_ids  # (here: viterbi imports numpy, which one article never needs)
-
         infos = [self._word_rows(w) for w in words]
-        index, unk = chain.index, chain.unknown
-        if c_sentence_ids is not None and chain.use_c:
-            return c_sentence_ids(infos, *self._sentence_parts(infos, analyses, self._morph_rows), index, unk,
-                                  chain.fixed_ids, chain.pair_tables)
-        return [row_ids(index, tok, unk) for tok in self._assemble(infos, analyses, self._morph_rows, rows=True)]
-
-    def drop_string_caches(self) -> None:
-        """Forget the per-word feature strings (a process that moved to sentence_rows)."""
-        self._cache, self._mcache = {}, {}
+        ids = chain.row_ids
+        return [ids(feats) for feats in self._assemble(infos, analyses, self._morph_rows, True)]
 
     def forget_rows(self) -> None:
         """Forget the row ids (the chain was reset)."""
         self._rcache, self._mrcache = {}, {}
 
-    def _word_rows(self, word: str) -> tuple:
-        """word_info with the feature lists replaced by row ids (cached per word)."""
+    def _word_rows(self, word: str) -> WordInfo:
+        """The word's parts with each feature list replaced by its row id (cached per word)."""
         info = self._rcache.get(word)
         if info is None:
-            k, s, f, nb, *rest = self._word_info(word)
-            # One row id per part, the neighbour parts in a tuple indexed like the dict (-2, -1,
-            # 1, 2): ~40k words per worker, so the entry's size matters.
-            own, r1, r2, r_2, r_1 = self._rows_chain.add_blocks((f, nb[1], nb[2], nb[-2], nb[-1]))
-            info = (k, s, own, (None, r1, r2, r_2, r_1), *rest)
+            info = self._word_info(word)
+            seen = info.seen
+            own, r1, r2, r_2, r_1 = self._rows_chain.add_blocks((info.own, seen[1], seen[2], seen[-2], seen[-1]))
+            info = info._replace(own=own, seen=(None, r1, r2, r_2, r_1))
             if len(self._rcache) < 300_000:
                 self._rcache[word] = info
         return info
 
-    def _sentence_parts(self, infos: list[tuple], analyses: list | None, mf) -> tuple[list, list, list, list, list]:
-        """What _assemble's loop needs besides the words' parts: gazetteer tags, morphology
-        parts and what the -1/+1 neighbours see of them, the sentence's topics, the name-list classes."""
-        n = len(infos)
-        gaz = self.gazetteer_tags(infos) if any(info[5] for info in infos) else [None] * n
-        with_morph = analyses if self.use_morph and analyses else None
-        if mf == self._morph_rows:
-            from .viterbi import c_morph_parts
-
-            if c_morph_parts is not None and self._rows_chain.use_c:  # the loop below in C (_ctagger.morph_parts)
-                morph, near, cls, topics = c_morph_parts(infos, with_morph, self._mrcache, mf)
-                return gaz, morph, near, sorted(topics), cls
-        morph: list = [None] * n
-        near: list = [()] * n  # the morphology features a neighbour at -1/+1 sees
-        if with_morph is not None:
-            for i, a in enumerate(with_morph):
-                if a is not None:
-                    morph[i], near[i] = mf(infos[i], a)
-        topics = sorted({t for info in infos for t in info[7]})
-        return gaz, morph, near, topics, [info[6] for info in infos]
-
-    def _assemble(self, infos: list[tuple], analyses: list | None, mf, rows: bool = False) -> list[list]:
+    def _assemble(self, infos: list, analyses: list | None, mf, rows: bool) -> list:
         """Per word: its own and its neighbours' per-word parts (lists of feature strings, or with
         ``rows`` one row id each, as `infos` and `mf` give them) plus the features that depend
-        on the sentence (strings). (_ctagger.sentence_ids is this loop in C, for rows.)"""
+        on the sentence (strings)."""
         n = len(infos)
-        gaz, morph, near, topics, cls = self._sentence_parts(infos, analyses, mf)
+        gaz = self.gazetteer_tags(infos) if any(info.gaz_firsts for info in infos) else [None] * n
+        morph: list = [None] * n
+        if self.use_morph and analyses:
+            for i, a in enumerate(analyses):
+                if a is not None:
+                    morph[i] = mf(infos[i], a)
+        topics = sorted({t for info in infos for t in info.topics})
         out = []
         last = n - 1
         for i in range(n):
             info = infos[i]
-            feats = [info[2]] if rows else list(info[2])
+            feats = [info.own] if rows else list(info.own)
             put = feats.append if rows else feats.extend
             g = gaz[i]
             if g:
@@ -423,37 +350,40 @@ class FeatureExtractor:
                 feats.append(f"topic={t}")
                 if g:
                     feats.append(f"topic={t}|g={g}")
-                feats.append(f"topic={t}|{info[4]}")
-            if morph[i] is not None:
-                put(morph[i])
+                feats.append(f"topic={t}|{info.k0}")
+            m = morph[i]
+            if m is not None:
+                put(m.own)
             if i == 0:
                 feats.append("BOS")
             if i == last:
                 feats.append("EOS")
             if i >= 2:
-                put(infos[i - 2][3][-2])
+                put(infos[i - 2].seen[-2])
                 if gaz[i - 2]:
                     feats.append(f"-2:g={gaz[i - 2]}")
             else:
                 feats.append("-2:pad")
             if i >= 1:
-                put(infos[i - 1][3][-1])
+                put(infos[i - 1].seen[-1])
                 if gaz[i - 1]:
                     feats.append(f"-1:g={gaz[i - 1]}")
-                if near[i - 1]:
-                    put(near[i - 1][0])
+                m = morph[i - 1]
+                if m is not None and m.next_sees is not None:
+                    put(m.next_sees)
             else:
                 feats.append("-1:pad")
             if i < last:
-                put(infos[i + 1][3][1])
+                put(infos[i + 1].seen[1])
                 if gaz[i + 1]:
                     feats.append(f"1:g={gaz[i + 1]}")
-                if near[i + 1]:
-                    put(near[i + 1][1])
+                m = morph[i + 1]
+                if m is not None and m.prev_sees is not None:
+                    put(m.prev_sees)
             else:
                 feats.append("1:pad")
             if i < last - 1:
-                put(infos[i + 2][3][2])
+                put(infos[i + 2].seen[2])
                 if gaz[i + 2]:
                     feats.append(f"2:g={gaz[i + 2]}")
             else:
@@ -462,37 +392,41 @@ class FeatureExtractor:
             # name + unseen word: نقل مارك روته). Only pairs with a person list: conjoining the
             # place and club classes too scored a little higher in cross-validation (0.7403
             # against 0.7356 per sentence) but lost روته of the seed article.
-            a = cls[i]
-            if i < last and (a or cls[i + 1]):
-                for x in a or _NONE:
-                    for y in cls[i + 1] or _NONE:
-                        if x == "P" or y == "P":
-                            feats.append(f"nc+={x}>{y}")
-            if i > 0 and (a or cls[i - 1]):
-                for x in a or _NONE:
-                    for y in cls[i - 1] or _NONE:
-                        if x == "P" or y == "P":
-                            feats.append(f"nc-={y}<{x}")
-            if i > 0:
-                feats.append(f"b-={infos[i - 1][1]}|{info[1]}")
+            a = info.name_classes
             if i < last:
-                feats.append(f"b+={info[1]}|{infos[i + 1][1]}")
+                b = infos[i + 1].name_classes
+                if a or b:
+                    for x in a or _NONE:
+                        for y in b or _NONE:
+                            if x == "P" or y == "P":
+                                feats.append(f"nc+={x}>{y}")
+            if i > 0:
+                b = infos[i - 1].name_classes
+                if a or b:
+                    for x in a or _NONE:
+                        for y in b or _NONE:
+                            if x == "P" or y == "P":
+                                feats.append(f"nc-={y}<{x}")
+                feats.append(f"b-={infos[i - 1].stem}|{info.stem}")
+            if i < last:
+                feats.append(f"b+={info.stem}|{infos[i + 1].stem}")
             out.append(feats)
         return out
 
     @staticmethod
-    def _morph_key(info: tuple, a) -> tuple:
-        # (a: a WordAnalysis, or a morphology-filled Token; both have these attributes)
+    def _morph_key(info: WordInfo, a) -> tuple:
         pro = a.proclitics
-        return (info[0], a.pos, a.source, a.lemma, tuple(pro) if pro else ())
+        return (info.key, a.pos, a.source, a.lemma, tuple(pro) if pro else ())
 
-    def _morph_parts(self, info: tuple, a) -> tuple:
+    def _morph_parts(self, info: WordInfo, a) -> MorphPart:
         """morph_features for one word and analysis, plus what its -1/+1 neighbours see."""
         f = self.morph_features(info, a)
         sel = [x for x in f if x[0] in "pl"]
-        return f, ([f"-1:{x}" for x in sel], [f"1:{x}" for x in sel]) if sel else ()
+        if not sel:
+            return MorphPart(f, None, None)
+        return MorphPart(f, [f"-1:{x}" for x in sel], [f"1:{x}" for x in sel])
 
-    def _morph_cached(self, info: tuple, a) -> tuple:
+    def _morph_cached(self, info: WordInfo, a) -> MorphPart:
         ck = self._morph_key(info, a)
         hit = self._mcache.get(ck)
         if hit is None:
@@ -501,16 +435,15 @@ class FeatureExtractor:
                 self._mcache[ck] = hit
         return hit
 
-    def _morph_rows(self, info: tuple, a) -> tuple:
+    def _morph_rows(self, info: WordInfo, a) -> MorphPart:
         ck = self._morph_key(info, a)
         hit = self._mrcache.get(ck)
         if hit is None:
-            f, near = self._morph_parts(info, a)
-            if near:
-                own, before, after = self._rows_chain.add_blocks((f, near[0], near[1]))
-                hit = (own, (before, after))
+            part = self._morph_parts(info, a)
+            if part.next_sees is not None:
+                hit = MorphPart(*self._rows_chain.add_blocks(part))
             else:
-                hit = (self._rows_chain.add_block(f), ())
+                hit = MorphPart(self._rows_chain.add_block(part.own), None, None)
             if len(self._mrcache) < 300_000:
                 self._mrcache[ck] = hit
         return hit

@@ -6,10 +6,10 @@ from functools import lru_cache
 
 from ..document import Document, Mention, Sentence, Source, Token
 from .canonical import canonical_form, clitic_prefix, surface_offset
-from .cleanup import clean_spans
 from .bio import spans
+from .cleanup import Span, clean_spans
 from ..text import CLITIC_FIRST, key, readings
-from .features import resources
+from .lexicon import resources
 
 LABELS = {"PERS": "PERSON", "LOC": "LOCATION", "ORG": "ORGANIZATION", "MISC": "MISC"}
 _WORD_KINDS = ("arabic", "latin", "number")
@@ -34,7 +34,7 @@ def _stopwords() -> frozenset[str]:
 MAX_TAGGED_TOKENS = 1000
 
 
-def _tag_spans(doc: Document, backend) -> list[tuple[int, int, str]]:
+def _tag_spans(doc: Document, backend) -> list[Span]:
     """(token_start, token_end, TYPE) over the whole document, edges trimmed of punctuation."""
     tokens = doc.tokens
     sentences = doc.sentences or []
@@ -55,18 +55,15 @@ def _tag_spans(doc: Document, backend) -> list[tuple[int, int, str]]:
             # The morphology-filled tokens serve as the analyses (Token.source is analysis_source).
             analyses = toks if any(t.pos for t in toks) else None
             todo.append((first, toks, words, analyses))
-    many = getattr(backend, "tag_sentences", None)  # the CRF tags a document's sentences together
-    if many is not None:
-        tagged = many([(words, analyses) for _, _, words, analyses in todo])
-    else:
-        tagged = [backend.tag(words, analyses) for _, _, words, analyses in todo]
+    # One call per document: the encoder batches a document's sentences into one forward pass.
+    tagged = backend.tag_sentences([(words, analyses) for _, _, words, analyses in todo])
     out = []
     for (first, toks, _, _), tags in zip(todo, tagged):
         out.extend(_word_spans(toks, tags, first))
     return out
 
 
-def _word_spans(toks: list[Token], tags: list[str], offset: int) -> list[tuple[int, int, str]]:
+def _word_spans(toks: list[Token], tags: list[str], offset: int) -> list[Span]:
     """The tagged spans of one sentence as document token ranges, punctuation trimmed off the ends."""
     out = []
     for s, e, typ in sorted(spans(tags)):
@@ -75,11 +72,11 @@ def _word_spans(toks: list[Token], tags: list[str], offset: int) -> list[tuple[i
         while e > s and toks[e - 1].kind not in _WORD_KINDS:
             e -= 1
         if s < e:
-            out.append((offset + s, offset + e, typ))
+            out.append(Span(offset + s, offset + e, typ))
     return out
 
 
-def merge_adjacent(doc: Document, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def merge_adjacent(doc: Document, found: list[Span]) -> list[Span]:
     """Join two touching spans of one type when together they are a known name.
 
     Known: the gazetteer, or the same words found as one span elsewhere in the document
@@ -104,7 +101,7 @@ def merge_adjacent(doc: Document, found: list[tuple[int, int, str]]) -> list[tup
             if any((f,) + ks[1:] in whole or " ".join((f,) + ks[1:]) in res.gaz for f in firsts):
                 out[-1] = (ps, e, typ)
                 continue
-        out.append((s, e, typ))
+        out.append(Span(s, e, typ))
     return out
 
 
@@ -112,7 +109,7 @@ def merge_adjacent(doc: Document, found: list[tuple[int, int, str]]) -> list[tup
 _bare = lru_cache(maxsize=8192)(readings)
 
 
-def propagate(doc: Document, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def propagate(doc: Document, found: list[Span]) -> list[Span]:
     """Label consistency inside one document: a name found once is found everywhere.
 
     Untagged occurrences of a multi-word name, of a person's surname (بايدن after جو بايدن),
@@ -182,7 +179,7 @@ def propagate(doc: Document, found: list[tuple[int, int, str]]) -> list[tuple[in
             if hit:
                 break
         if hit:
-            extra.append((i, hit[0], hit[1]))
+            extra.append(Span(i, hit[0], hit[1]))
             i = hit[0]
         else:
             i += 1
@@ -195,7 +192,7 @@ def canonical_key(k: str, pre: str) -> str:
     return k[len(pre):]
 
 
-def vote_types(doc: Document, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def vote_types(doc: Document, found: list[Span]) -> list[Span]:
     """One type per name in a document: a name tagged with different types takes the type most
     of its mentions have (a strict majority; ties keep the tagger's types)."""
     tokens = doc.tokens
@@ -218,11 +215,11 @@ def vote_types(doc: Document, found: list[tuple[int, int, str]]) -> list[tuple[i
             (best, n), *rest = c.most_common()
             if n > c[typ] and (not rest or n > rest[0][1]):
                 typ = best
-        out.append((s, e, typ))
+        out.append(Span(s, e, typ))
     return out
 
 
-def consistent(doc: Document, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def consistent(doc: Document, found: list[Span]) -> list[Span]:
     """The document-level consistency steps find_mentions applies to the tagger's spans.
 
     (A former step took a rare word after a lone known first name as the surname; on
@@ -248,7 +245,7 @@ def consistent_tags(sentences: list[list[str]], tags: list[list[str]]) -> list[l
     doc = Document(Source("sentences", "\n".join(" ".join(words) for words in sentences), "utf-8"))
     tokens: list[Token] = []
     sents: list[Sentence] = []
-    found: list[tuple[int, int, str]] = []
+    found: list[Span] = []
     pos = 0
     for si, (words, tg) in enumerate(zip(sentences, tags)):
         t0 = len(tokens)
