@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # (the most specific match wins).
 LAYERS: list[tuple[str, list[str]]] = [
     ("primitives", ["arnews.text", "arnews.memo", "arnews.document", "arnews.errors"]),
-    ("text stages", ["arnews.normalize", "arnews.stopwords", "arnews.tokenize", "arnews._ctokenize",
+    ("text stages", ["arnews.normalize", "arnews.stopwords", "arnews.tokenize",
                      "arnews.sources"]),
     ("morphology", ["arnews.morphology", "arnews.morphology.*"]),
     # entities and keywords read the lemmas
