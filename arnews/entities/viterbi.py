@@ -6,7 +6,7 @@ matrix. This module keeps them as arrays (exported once from the .crfsuite file 
 builds them), and leaves two loops to C (_ctagger.c): each word's emission sums and the
 Viterbi pass, for all the sentences of a document at once. Scores are the sums crfsuite makes
 (value 1 per attribute, unknown attributes ignored, no start/end transitions) and ties go to
-the lower label id as in crfsuite, so the tags are crfsuite's: tests/test_entities.py compares
+the lower label id as in crfsuite, so the tags are crfsuite's: tests/entities/test_entities.py compares
 them on real text. crfsuite itself only trains the model and exports its weights.
 """
 from __future__ import annotations
@@ -105,7 +105,7 @@ class LinearChain:
         self.index: dict = {a: i for i, a in enumerate(attrs)}
         self.unknown = len(attrs)
         # float32 halves the memory of the block rows; on ANERcorp dev and the seed the tags
-        # equal crfsuite's (which sums in double) everywhere (tests/test_entities.py).
+        # equal crfsuite's (which sums in double) everywhere (tests/entities/test_entities.py).
         self._table = np.zeros((state.shape[0] + 8192, state.shape[1]), dtype=np.float32)
         self._table[:state.shape[0]] = state
         self._size = self._base = state.shape[0]  # rows in use, pending ones included

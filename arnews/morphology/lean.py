@@ -10,7 +10,7 @@ backoff logic, and builds only those fields. Words of Arabic letters go through 
 loop over the (prefix, stem, suffix) splits, which caches the suffixes that fit each prefix
 and stem category; any other word goes to ``Analyzer.analyze`` (digit, punctuation and
 foreign handling). Word-level features it does not produce: diac, bw, caphi, tokenisations.
-tests/test_morphology.py checks that it gives Analyzer's analyses in the fields arnews reads.
+tests/morphology/test_morphology.py checks that it gives Analyzer's analyses in the fields arnews reads.
 
 The DB entries carry precomputed helper keys (added in ``builtin.prepare_db``):
 ``_dd`` (undiacritised surface of the entry's diac) and, on stems, ``_lem`` (undiacritised lemma).

@@ -22,7 +22,7 @@ from rich.cells import cell_len
 from arnews.cli import main
 from arnews.render.records import DATA_ROWS
 
-from .helpers import REPO, SEED, read_pty
+from ..helpers import REPO, SEED, read_pty
 
 WIDTHS = (50, 60, 70, 80, 120, 160)
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")

@@ -14,7 +14,7 @@ from arnews.cli import main
 from arnews.pipeline import Pipeline, Settings
 from arnews.render.html import render_report
 
-from .helpers import REPO, SEED
+from ..helpers import REPO, SEED
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 EVIL = ("عنوان الخبر <script>alert('x')</script> و[bold]عريض[/bold] &amp; \"اقتباس\"\n\n"

@@ -13,7 +13,7 @@ from arnews.entities.bio import spans
 from arnews.entities.grouping import group_mentions, loose_key
 from arnews.tokenize import tokenize
 
-from .helpers import REPO, SEED, skip_unless_built
+from ..helpers import REPO, SEED, skip_unless_built
 
 sys.path.insert(0, str(REPO / "tools"))
 from ner_eval import read_bio, score  # noqa: E402 (tools/ is not installed)
@@ -304,7 +304,7 @@ def test_bert_detection_follows_the_catalogue(tmp_path, monkeypatch):
 
 
 def test_dev_f1_does_not_regress():
-    from .helpers import shared
+    from ..helpers import shared
 
     dev = shared("ner", "anercorp", "dev.tsv")
     out = subprocess.run([sys.executable, str(REPO / "benchmarks" / "ner_f1.py"), str(dev)],
@@ -324,7 +324,7 @@ def _real_sentences() -> list[tuple[list[str], list]]:
     of real news), each with the built-in morphology's analyses."""
     from arnews.morphology import get_backend as morphology
 
-    from .helpers import SHARED_DATA, news_texts
+    from ..helpers import SHARED_DATA, news_texts
 
     sents = [words for text in news_texts() for words in _sentences(text)]
     dev = SHARED_DATA / "ner" / "anercorp" / "dev.tsv"

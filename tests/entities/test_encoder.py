@@ -15,7 +15,7 @@ from arnews.document import Document, Source
 from arnews.entities import MissingDataError, encoder as E, extract_entities, get_backend, stacked as S
 from arnews.tokenize import tokenize
 
-from .helpers import REPO, SEED
+from ..helpers import REPO, SEED
 
 SENTENCES = [
     "أعلن الرئيس الأمريكي جو بايدن أن القوات الكورية الشمالية في كورسك",

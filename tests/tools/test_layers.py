@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from .helpers import REPO
+from ..helpers import REPO
 
 sys.path.insert(0, str(REPO / "tools"))
 import import_layers  # noqa: E402

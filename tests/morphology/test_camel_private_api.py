@@ -31,14 +31,14 @@ def _params(fn) -> list[str]:
 def test_installed_camel_tools_is_the_tested_minor_version():
     assert version("camel-tools").rsplit(".", 1)[0] == TESTED_MINOR, (
         f"camel-tools {version('camel-tools')} installed; arnews is tested against {TESTED_MINOR}.x "
-        "(see tests/test_camel_private_api.py for the private API it relies on)")
+        "(see tests/morphology/test_camel_private_api.py for the private API it relies on)")
 
 
 def test_pyproject_bounds_camel_tools_to_the_tested_minor():
     import re
     from pathlib import Path
 
-    text = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8")
     spec = re.search(r'"camel-tools([^"]*)"', text).group(1)
     assert spec == f">={TESTED_MINOR},<{TESTED_MINOR.split('.')[0]}.{int(TESTED_MINOR.split('.')[1]) + 1}", spec
 

@@ -9,7 +9,7 @@ import zipfile
 
 from arnews.entities.lexicon import Resources
 
-from .helpers import REPO
+from ..helpers import REPO
 
 sys.path.insert(0, str(REPO / "tools"))
 import make_clusters  # noqa: E402

@@ -25,7 +25,7 @@ from rich.console import Console
 from arnews.render.table import TableRenderer
 from arnews.render.text import neutralize
 
-from .helpers import read_pty
+from ..helpers import read_pty
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 HOSTILE = ("\x1b[31mRED [bold]x[/bold] \u202eabc [link=https://evil.example]click[/link] "
