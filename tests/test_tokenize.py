@@ -1,5 +1,3 @@
-import pytest
-
 from camel_tools.tokenizers.word import simple_word_tokenize
 
 from arnews.normalize import Normalizer

@@ -21,7 +21,7 @@ import re
 from typing import NamedTuple
 
 from ..text import key, match_key, readings
-from .lexicon import DATA, Resources, resources
+from .lexicon import Resources, resources
 
 # Trigger words (match-key form): what tends to come right before a name of each type.
 TRIGGERS: dict[str, str] = {}

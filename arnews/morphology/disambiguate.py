@@ -22,7 +22,6 @@ from __future__ import annotations
 import gzip
 import json
 import math
-import re
 from functools import lru_cache
 from pathlib import Path
 
