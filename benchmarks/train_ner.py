@@ -188,6 +188,15 @@ def cross_validate(train_sents, k: int, args, use_morph: bool, window: int = 5) 
     return 0
 
 
+def recipe_options(ap: argparse.ArgumentParser) -> None:
+    """The CRF training recipe's options and defaults (train_ner_encfeat.py trains with the same)."""
+    ap.add_argument("--c1", type=float, default=0.05)
+    ap.add_argument("--c2", type=float, default=0.05)
+    ap.add_argument("--iterations", type=int, default=200)
+    ap.add_argument("--folds", type=int, default=5, help="jackknife folds for the training-name list (0: no list)")
+    ap.add_argument("--dropout", type=float, default=0.5, help="name-dropout rate (0: off)")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if "--backend" in argv:  # --backend crf (this script) or encoder (train_encoder.py, same data options)
@@ -206,11 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--train", default=str(SHARED / "train.tsv"))
     ap.add_argument("--dev", default=str(SHARED / "dev.tsv"))
     ap.add_argument("--out", default=str(crf.MODEL))
-    ap.add_argument("--c1", type=float, default=0.05)
-    ap.add_argument("--c2", type=float, default=0.05)
-    ap.add_argument("--iterations", type=int, default=200)
-    ap.add_argument("--folds", type=int, default=5, help="jackknife folds for the training-name list (0: no list)")
-    ap.add_argument("--dropout", type=float, default=0.5, help="name-dropout rate (0: off)")
+    recipe_options(ap)
     ap.add_argument("--no-morph", action="store_true", help="train without morphology features")
     ap.add_argument("--scheme", choices=("BILOU", "BIO"), default="BILOU", help="tag scheme the model learns")
     ap.add_argument("--cv", type=int, default=0, metavar="K",

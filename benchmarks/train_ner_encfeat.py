@@ -91,11 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dev", default=str(N.SHARED / "dev.tsv"))
     ap.add_argument("--oof", default=str(DEFAULT_OOF), help="crossfit_encoder.py's output")
     ap.add_argument("--out", default=str(stacked.MODEL))
-    ap.add_argument("--c1", type=float, default=0.05)
-    ap.add_argument("--c2", type=float, default=0.05)
-    ap.add_argument("--iterations", type=int, default=200)
-    ap.add_argument("--folds", type=int, default=5, help="jackknife folds for the training-name list")
-    ap.add_argument("--dropout", type=float, default=0.5, help="name-dropout rate (0: off)")
+    N.recipe_options(ap)
     ap.add_argument("--features-cache", default="", help="pickle of the CRF's training features (made if absent)")
     ap.add_argument("--prepare-only", action="store_true",
                     help="only compute the caches (training features, dev log-probs)")
